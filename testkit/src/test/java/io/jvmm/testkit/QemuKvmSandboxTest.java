@@ -1,0 +1,37 @@
+package io.jvmm.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The foundation's proof: QEMU with accel=kvm boots the guest image on the sandbox's KVM, and
+ * the guest's own report shows the CPUs and memory it was given.
+ */
+class QemuKvmSandboxTest {
+
+    @SandboxTest
+    void qemuBootsTheGuestImageOnKvm(KvmSandbox sandbox, GuestImage image) {
+        ProcessOutcome outcome = sandbox.run("qemu-system-x86_64", "-machine", "q35", "-accel", "kvm",
+                "-cpu", "host", "-smp", "3", "-m", "384M",
+                "-kernel", image.kernel().toString(), "-initrd", image.initramfs().toString(),
+                "-append", "console=ttyS0 quiet",
+                "-nodefaults", "-nographic", "-no-reboot", "-serial", "stdio");
+
+        assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
+        GuestReport guest = outcome.guest();
+        assertThat(guest.started()).as("start marker in %s", outcome).isTrue();
+        assertThat(guest.ready()).as("ready marker in %s", outcome).isTrue();
+        assertThat(guest.cpusOnline()).isEqualTo(3);
+        // MemTotal is RAM less what the kernel reserves for itself: most of 384 MiB, never more.
+        assertThat(guest.memTotalKiB()).isBetween(300L * 1024, 384L * 1024);
+        assertThat(guest.fact("acpi")).contains("on");
+        assertThat(guest.fact("acpi_errors")).contains("0");
+    }
+
+    @SandboxTest
+    void theSandboxReturnsTheCommandsExitStatusAndOutput(KvmSandbox sandbox) {
+        ProcessOutcome outcome = sandbox.shell("test -c /dev/kvm && echo kvm-present; pwd; exit 7");
+
+        assertThat(outcome.exitCode()).isEqualTo(7);
+        assertThat(outcome.lines()).contains("kvm-present", ProjectRoot.path().toString());
+    }
+}
