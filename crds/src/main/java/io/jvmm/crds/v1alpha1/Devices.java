@@ -1,0 +1,47 @@
+package io.jvmm.crds.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/**
+ * libvirt {@code <devices>}, one list per element name. The list sizes bound the cost of the
+ * CEL rules that compare items pairwise (the API server refuses rules it cannot bound).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"controllers", "disks", "interfaces", "consoles", "vsock", "rngs", "hostdevs", "memballoon"})
+public class Devices {
+  @Size(max = 32)
+  @ValidationRule(value = "self.all(a, self.exists_one(b, b.type == a.type && b.index == a.index))",
+      message = "controller indexes must be unique per controller type")
+  @JsonPropertyDescription("<controller> elements: pcie-root-port controllers (the PCI buses 1..N) and the"
+      + " virtio-serial controller that consoles need")
+  public List<Controller> controllers;
+
+  @Size(max = 24)
+  @ValidationRule(value = "self.all(a, self.exists_one(b, b.target.dev == a.target.dev))",
+      message = "disk target devs must be unique")
+  public List<Disk> disks;
+
+  @Size(max = 16)
+  @ValidationRule(value = "self.all(a, !has(a.mac) || self.exists_one(b, has(b.mac) && b.mac.address.lowerAscii() == a.mac.address.lowerAscii()))",
+      message = "interface MAC addresses must be unique")
+  public List<NetworkInterface> interfaces;
+
+  @Size(max = 1)
+  @JsonPropertyDescription("<console> elements: at most one virtio console")
+  public List<Console> consoles;
+
+  public Vsock vsock;
+
+  @Size(max = 4)
+  public List<Rng> rngs;
+
+  @Size(max = 16)
+  public List<Hostdev> hostdevs;
+
+  public Memballoon memballoon;
+}

@@ -1,0 +1,97 @@
+package io.jvmm.crds.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** libvirt {@code <disk type='file' device='disk'>}: a raw image file as a virtio-blk-pci device. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"type", "device", "driver", "source", "target", "readonly", "iotune", "address"})
+public class Disk {
+  @Required
+  @JsonPropertyDescription("Disk source type: file")
+  public Type type;
+
+  @Required
+  @JsonPropertyDescription("Disk device: disk")
+  public Device device;
+
+  public Driver driver;
+
+  @Required
+  public Source source;
+
+  @Required
+  public Target target;
+
+  @JsonPropertyDescription("<readonly/>: the guest may not write the disk")
+  public Boolean readonly;
+
+  public Iotune iotune;
+
+  public PciAddress address;
+
+  public enum Type {
+    @JsonProperty("file") FILE
+  }
+
+  public enum Device {
+    @JsonProperty("disk") DISK
+  }
+
+  /** {@code <driver name='qemu' type='raw' iothread='1'/>}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"name", "type", "iothread"})
+  public static class Driver {
+    @JsonPropertyDescription("Driver name: qemu, as libvirt names the VMM's own block layer")
+    public DriverName name;
+
+    @JsonPropertyDescription("Image format: raw")
+    public Format type;
+
+    @Min(1)
+    @JsonPropertyDescription("I/O thread serving the disk, 1..spec.iothreads")
+    public Integer iothread;
+  }
+
+  public enum DriverName {
+    @JsonProperty("qemu") QEMU
+  }
+
+  public enum Format {
+    @JsonProperty("raw") RAW
+  }
+
+  /** {@code <source file='/path/to/rootfs'/>}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Source {
+    @Required
+    @Pattern(Quantities.ABSOLUTE_PATH_PATTERN)
+    @ValidationRule(value = Quantities.NO_DOT_DOT_RULE, message = "file must not contain '..' segments")
+    @JsonPropertyDescription("Absolute path of the image on the node")
+    public String file;
+  }
+
+  /** {@code <target dev='hda' bus='virtio'/>}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"dev", "bus"})
+  public static class Target {
+    @Required
+    @Pattern("^[a-z][a-z0-9]{1,15}$")
+    @JsonPropertyDescription("Device name as libvirt knows it (hda, vda...); also the device id on the VMM command line")
+    public String dev;
+
+    @Required
+    @JsonPropertyDescription("Bus: virtio")
+    public Bus bus;
+  }
+
+  public enum Bus {
+    @JsonProperty("virtio") VIRTIO
+  }
+}

@@ -1,0 +1,17 @@
+package io.jvmm.crds.v1alpha1;
+
+/** Patterns shared by the model's fields, so that the CRD and the Java checks agree. */
+public final class Quantities {
+  /** Memory: digits and an optional libvirt unit or Kubernetes quantity suffix. */
+  public static final String MEMORY_PATTERN =
+      "^[0-9]+(b|bytes|KB|KiB|MB|MiB|GB|GiB|TB|TiB|PB|PiB|EB|EiB|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$";
+  /** An absolute path on the node: starts with '/', no NUL. '..' is refused by CEL. */
+  public static final String ABSOLUTE_PATH_PATTERN = "^/[^\\x00]*$";
+  /** CEL: no '..' segment, so that a path cannot climb out of an allowed root. */
+  public static final String NO_DOT_DOT_RULE = "!self.contains('/../') && !self.endsWith('/..')";
+  /** A unicast MAC: the least significant bit of the first octet clear. */
+  public static final String UNICAST_MAC_PATTERN = "^[0-9a-fA-F][02468aceACE](:[0-9a-fA-F]{2}){5}$";
+
+  private Quantities() {
+  }
+}

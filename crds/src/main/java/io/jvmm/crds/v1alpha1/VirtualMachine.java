@@ -1,0 +1,41 @@
+package io.jvmm.crds.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * A KVM virtual machine run by the jvmm VMM: the Kubernetes form of a libvirt domain
+ * (see the seed's domain XML). {@code kubectl get vm} shows its state, node and size.
+ */
+@Group(VirtualMachine.GROUP)
+@Version(VirtualMachine.VERSION)
+@Kind(VirtualMachine.KIND)
+@Plural("virtualmachines")
+@Singular("virtualmachine")
+@ShortNames("vm")
+// The generator orders printer columns by jsonPath, not by declaration.
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(name = "Memory", jsonPath = ".spec.memory", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "vCPUs", jsonPath = ".spec.vcpu", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Node", jsonPath = ".status.nodeName", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "State", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+public class VirtualMachine extends CustomResource<VirtualMachineSpec, VirtualMachineStatus> implements Namespaced {
+  public static final String GROUP = "jvmm.io";
+  public static final String VERSION = "v1alpha1";
+  public static final String KIND = "VirtualMachine";
+  public static final String API_VERSION = GROUP + "/" + VERSION;
+  /** The CRD's name, also the generated file's stem: deploy/crds/virtualmachines.jvmm.io-v1.yml. */
+  public static final String CRD_NAME = "virtualmachines." + GROUP;
+  /**
+   * libvirt domain names may hold characters a Kubernetes name may not (the seed's is
+   * "StratoVirt"); the domain's own name is kept here so that export gives it back.
+   */
+  public static final String DOMAIN_NAME_ANNOTATION = GROUP + "/domain-name";
+}

@@ -1,0 +1,74 @@
+package io.jvmm.crds.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.Map;
+
+/**
+ * The domain XML's content in Kubernetes naming: each element becomes an object, each
+ * attribute a field, repeated elements a list, element text a value field ({@code path} for
+ * file names). Fields the operator needs and libvirt does not have come last.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"memory", "vcpu", "iothreads", "os", "features", "emulator", "devices",
+    "runState", "restartPolicy", "nodeName", "nodeSelector"})
+public class VirtualMachineSpec {
+
+  /**
+   * Memory size: digits followed by a libvirt unit (b, bytes, KB, KiB, MB, MiB, GB, GiB, TB,
+   * TiB, PB, PiB, EB, EiB) or a Kubernetes quantity suffix (k, Ki, M, Mi, G, Gi, T, Ti, P,
+   * Pi, E, Ei); no suffix means bytes. libvirt's one-letter units (K, M, G...) are binary and
+   * Kubernetes' decimal, so the domain XML importer writes them with their iB spelling.
+   */
+  @Required
+  @Pattern(Quantities.MEMORY_PATTERN)
+  @JsonPropertyDescription("Guest memory: digits and a libvirt unit (KiB, MiB, GiB, KB, MB, GB, ...) or a Kubernetes"
+      + " quantity suffix (Ki, Mi, Gi, k, M, G, ...), e.g. 8GiB, 8192MiB or 8Gi; a whole number of MiB")
+  public String memory;
+
+  @Required
+  @Min(1)
+  @Max(254)
+  @JsonPropertyDescription("Number of vCPUs (libvirt <vcpu>); CPU topology is not supported")
+  public Integer vcpu;
+
+  @Min(0)
+  @Max(64)
+  @JsonPropertyDescription("Number of I/O threads (libvirt <iothreads>), named iothread1..iothreadN")
+  public Integer iothreads;
+
+  @Required
+  public Os os;
+
+  @Required
+  public Features features;
+
+  @Pattern(Quantities.ABSOLUTE_PATH_PATTERN)
+  @JsonPropertyDescription("Path of the VMM binary on the node (libvirt <emulator>); the node's jvmm when absent")
+  public String emulator;
+
+  public Devices devices;
+
+  @Default("Running")
+  @JsonPropertyDescription("Running (default), Paused or Stopped: virsh resume, suspend and destroy as a state")
+  public RunState runState;
+
+  @Default("Always")
+  @JsonPropertyDescription("When the operator starts the VMM again after it ended: Always (default), OnFailure"
+      + " (only after an abnormal end, not after a clean guest shutdown) or Never")
+  public RestartPolicy restartPolicy;
+
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @JsonPropertyDescription("Run on this node only, as Pod.spec.nodeName; the scheduler picks one when absent")
+  public String nodeName;
+
+  @JsonPropertyDescription("Run only on nodes with all these labels, as Pod.spec.nodeSelector")
+  public Map<String, String> nodeSelector;
+}

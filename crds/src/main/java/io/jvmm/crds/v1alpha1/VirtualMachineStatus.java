@@ -1,0 +1,50 @@
+package io.jvmm.crds.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
+/**
+ * What the operator and node agent observed. Conditions are the record (API conventions);
+ * phase is derived from them for kubectl's State column and is never the source of truth.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"phase", "nodeName", "qmpStatus", "observedGeneration", "conditions"})
+public class VirtualMachineStatus {
+  /** Condition type: the guest runs as spec.runState asks (True), or why not (reason, message). */
+  public static final String CONDITION_READY = "Ready";
+  /** Condition type: a node was chosen and recorded in status.nodeName. */
+  public static final String CONDITION_SCHEDULED = "Scheduled";
+  /** Condition type: the guest's vCPUs are stopped (virsh suspend). */
+  public static final String CONDITION_PAUSED = "Paused";
+  /** Condition type: the VM failed and will not recover by itself; reason says why. */
+  public static final String CONDITION_FAILURE = "Failure";
+
+  public Phase phase;
+
+  @JsonPropertyDescription("Node the VM runs on, set once scheduled")
+  public String nodeName;
+
+  @JsonPropertyDescription("The guest's run state as QMP query-status reports it (running, paused, shutdown...)")
+  public String qmpStatus;
+
+  @JsonPropertyDescription("The metadata.generation the status describes")
+  public Long observedGeneration;
+
+  @JsonPropertyDescription("Ready, Scheduled, Paused and Failure, in metav1.Condition form")
+  public List<Condition> conditions;
+
+  public enum Phase {
+    @JsonProperty("Pending") PENDING,
+    @JsonProperty("Scheduled") SCHEDULED,
+    @JsonProperty("Starting") STARTING,
+    @JsonProperty("Running") RUNNING,
+    @JsonProperty("Paused") PAUSED,
+    @JsonProperty("Stopping") STOPPING,
+    @JsonProperty("Stopped") STOPPED,
+    @JsonProperty("Failed") FAILED
+  }
+}
