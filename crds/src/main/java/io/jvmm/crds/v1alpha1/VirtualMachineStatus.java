@@ -12,7 +12,7 @@ import java.util.List;
  * phase is derived from them for kubectl's State column and is never the source of truth.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"phase", "nodeName", "qmpStatus", "observedGeneration", "conditions"})
+@JsonPropertyOrder({"phase", "nodeName", "qmpStatus", "observedGeneration", "conditions", "agent"})
 public class VirtualMachineStatus {
   /** Condition type: the guest runs as spec.runState asks (True), or why not (reason, message). */
   public static final String CONDITION_READY = "Ready";
@@ -36,6 +36,9 @@ public class VirtualMachineStatus {
 
   @JsonPropertyDescription("Ready, Scheduled, Paused and Failure, in metav1.Condition form")
   public List<Condition> conditions;
+
+  @JsonPropertyDescription("What the node agent last saw of the VMM process; written by the agent only")
+  public AgentStatus agent;
 
   public enum Phase {
     @JsonProperty("Pending") PENDING,

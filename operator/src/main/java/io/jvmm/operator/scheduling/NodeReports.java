@@ -1,6 +1,7 @@
 package io.jvmm.operator.scheduling;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.jvmm.crds.v1alpha1.NodeContract;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,10 +27,10 @@ public final class NodeReports {
                 .map(seconds -> Duration.ofSeconds(seconds))
                 .orElse(DEFAULT_HEARTBEAT_TIMEOUT);
         return new NodeReport(node.getMetadata().getName(),
-                labels.getOrDefault(NodeLabels.ARCH, "unknown"),
-                "true".equals(labels.get(NodeLabels.KVM)),
-                (int) number(annotations.get(NodeLabels.ALLOCATABLE_VCPUS)),
-                number(annotations.get(NodeLabels.ALLOCATABLE_MEMORY)),
+                labels.getOrDefault(NodeContract.ARCH_LABEL, "unknown"),
+                "true".equals(labels.get(NodeContract.KVM_LABEL)),
+                (int) number(annotations.get(NodeContract.ALLOCATABLE_VCPUS_ANNOTATION)),
+                number(annotations.get(NodeContract.ALLOCATABLE_MEMORY_ANNOTATION)),
                 labels, renewed, timeout);
     }
 

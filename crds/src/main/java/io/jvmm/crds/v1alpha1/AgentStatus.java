@@ -1,0 +1,57 @@
+package io.jvmm.crds.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * What the node agent last saw of the VM's VMM process, written by the agent alone (its own
+ * server-side-apply field manager) under status.agent.  The operator reads it to build the
+ * phase and conditions; nothing else writes here.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"nodeName", "state", "qmpStatus", "pid", "restarts", "exitCode", "message", "logTail",
+    "startedAt", "observedGeneration"})
+public class AgentStatus {
+
+  @JsonPropertyDescription("The node whose agent wrote this")
+  public String nodeName;
+
+  @JsonPropertyDescription("The VMM process: Starting, Running, Paused, Stopped (exited as asked or the guest powered"
+      + " off), Failed (exited abnormally) or Absent (no process and nothing left on the node)")
+  public VmmState state;
+
+  @JsonPropertyDescription("The guest's status as QMP query-status reports it (running, paused, shutdown...)")
+  public String qmpStatus;
+
+  @JsonPropertyDescription("The VMM's process id on the node")
+  public Long pid;
+
+  @JsonPropertyDescription("How often the agent started the VMM again after it ended")
+  public Integer restarts;
+
+  @JsonPropertyDescription("The VMM's exit status when it ended (128+N for signal N)")
+  public Integer exitCode;
+
+  @JsonPropertyDescription("Why the VMM is in this state, for people")
+  public String message;
+
+  @JsonPropertyDescription("The last lines the VMM wrote to its log, when it failed")
+  public String logTail;
+
+  @JsonPropertyDescription("When the current VMM process started (RFC 3339)")
+  public String startedAt;
+
+  @JsonPropertyDescription("The metadata.generation of the spec the agent acted on")
+  public Long observedGeneration;
+
+  public enum VmmState {
+    @JsonProperty("Starting") STARTING,
+    @JsonProperty("Running") RUNNING,
+    @JsonProperty("Paused") PAUSED,
+    @JsonProperty("Stopped") STOPPED,
+    @JsonProperty("Failed") FAILED,
+    @JsonProperty("Absent") ABSENT
+  }
+}
