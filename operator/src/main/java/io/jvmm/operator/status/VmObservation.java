@@ -1,0 +1,32 @@
+package io.jvmm.operator.status;
+
+import io.jvmm.crds.v1alpha1.AgentStatus;
+import io.jvmm.crds.v1alpha1.RunState;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the operator knows of one VM at one reconcile, gathered before any decision:
+ * the spec's wishes, what validation found, where the VM is placed (or why nowhere), whether
+ * that node's agent lives, and what the agent last reported.
+ */
+public record VmObservation(
+        long generation,
+        RunState runState,
+        boolean deleting,
+        List<String> problems,
+        Optional<String> node,
+        Optional<String> unschedulableMessage,
+        boolean nodeLost,
+        Optional<AgentStatus> agent) {
+
+    public VmObservation {
+        problems = List.copyOf(problems);
+    }
+
+    /** The agent's report, when it is about this VM on its current node and about the current spec. */
+    public Optional<AgentStatus> currentAgentReport() {
+        return agent.filter(a -> node.isPresent() && node.get().equals(a.nodeName))
+                .filter(a -> a.observedGeneration == null || a.observedGeneration >= generation);
+    }
+}

@@ -1,0 +1,106 @@
+package io.jvmm.operator.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.jvmm.crds.v1alpha1.AgentStatus;
+import io.jvmm.crds.v1alpha1.AgentStatus.VmmState;
+import io.jvmm.crds.v1alpha1.RunState;
+import io.jvmm.crds.v1alpha1.VirtualMachineStatus;
+import io.jvmm.crds.v1alpha1.VirtualMachineStatus.Phase;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one place where a VM's status is made.  From an observation it derives the phase and the
+ * conditions: Ready, Scheduled and Paused for people, and Reconciling and Stalled in the form
+ * kstatus reads (Flux and kubectl's wait follow it), so that a VM which settled where its spec
+ * asks, Running, Paused or Stopped, is Current, and one that cannot get there is Failed.
+ * It never writes status.agent, which belongs to the node agent.
+ */
+public final class VmStatusBuilder {
+    /** kstatus: the object is moving towards its spec. */
+    public static final String RECONCILING = "Reconciling";
+    /** kstatus: the object cannot reach its spec without a change from outside. */
+    public static final String STALLED = "Stalled";
+
+    public VirtualMachineStatus build(VmObservation vm, List<Condition> previous, Instant now) {
+        Outcome outcome = outcome(vm);
+        ConditionSet conditions = new ConditionSet(previous, vm.generation(), now);
+        conditions.set(VirtualMachineStatus.CONDITION_READY, outcome.ready, outcome.reason, outcome.message);
+        if (vm.node().isPresent()) {
+            conditions.set(VirtualMachineStatus.CONDITION_SCHEDULED, true, "Scheduled", "placed on node " + vm.node().get());
+        } else {
+            conditions.set(VirtualMachineStatus.CONDITION_SCHEDULED, false, outcome.reason, outcome.message);
+        }
+        boolean paused = vm.currentAgentReport().map(a -> a.state == VmmState.PAUSED).orElse(false);
+        conditions.set(VirtualMachineStatus.CONDITION_PAUSED, paused, paused ? "Paused" : "NotPaused",
+                paused ? "the guest's vCPUs are stopped" : "the guest is not paused");
+        conditions.set(RECONCILING, outcome.settling == Settling.MOVING, outcome.reason, outcome.message);
+        conditions.set(STALLED, outcome.settling == Settling.STALLED, outcome.reason, outcome.message);
+
+        VirtualMachineStatus status = new VirtualMachineStatus();
+        status.phase = outcome.phase;
+        status.nodeName = vm.node().orElse(null);
+        status.qmpStatus = vm.currentAgentReport().map(a -> a.qmpStatus).orElse(null);
+        status.observedGeneration = vm.generation();
+        status.conditions = conditions.build();
+        return status;
+    }
+
+    private enum Settling { SETTLED, MOVING, STALLED }
+
+    private record Outcome(Phase phase, boolean ready, String reason, String message, Settling settling) {}
+
+    private Outcome outcome(VmObservation vm) {
+        if (!vm.problems().isEmpty()) {
+            return new Outcome(Phase.FAILED, false, "InvalidSpec", String.join("; ", vm.problems()), Settling.STALLED);
+        }
+        if (vm.deleting()) {
+            return new Outcome(Phase.STOPPING, false, "Deleting", "waiting for the VMM to exit before deletion", Settling.MOVING);
+        }
+        if (vm.nodeLost()) {
+            return new Outcome(Phase.FAILED, false, "NodeLost", "the node agent of " + vm.node().orElse("its node")
+                    + " stopped heartbeating or the node is gone", Settling.STALLED);
+        }
+        if (vm.node().isEmpty()) {
+            if (vm.runState() == RunState.STOPPED) {
+                return new Outcome(Phase.STOPPED, false, "Stopped", "spec.runState is Stopped", Settling.SETTLED);
+            }
+            return new Outcome(Phase.PENDING, false, "Unschedulable",
+                    vm.unschedulableMessage().orElse("waiting for a node"), Settling.MOVING);
+        }
+        Optional<AgentStatus> report = vm.currentAgentReport();
+        if (report.isEmpty() || report.get().state == null) {
+            if (vm.runState() == RunState.STOPPED) {
+                return new Outcome(Phase.STOPPED, false, "Stopped", "spec.runState is Stopped", Settling.SETTLED);
+            }
+            return new Outcome(Phase.SCHEDULED, false, "Starting", "waiting for the node agent to start the VMM", Settling.MOVING);
+        }
+        AgentStatus agent = report.get();
+        String said = agent.message == null ? "" : ": " + agent.message;
+        return switch (agent.state) {
+            case STARTING -> new Outcome(Phase.STARTING, false, "Starting", "the VMM is starting" + said, Settling.MOVING);
+            case RUNNING -> vm.runState() == RunState.RUNNING
+                    ? new Outcome(Phase.RUNNING, true, "Running", "the guest is running", Settling.SETTLED)
+                    : new Outcome(Phase.RUNNING, false, "Changing", "the guest runs; spec.runState is "
+                        + name(vm.runState()), Settling.MOVING);
+            case PAUSED -> vm.runState() == RunState.PAUSED
+                    ? new Outcome(Phase.PAUSED, false, "Paused", "the guest is paused as spec.runState asks", Settling.SETTLED)
+                    : new Outcome(Phase.PAUSED, false, "Changing", "the guest is paused; spec.runState is "
+                        + name(vm.runState()), Settling.MOVING);
+            case STOPPED, ABSENT -> vm.runState() == RunState.STOPPED
+                    ? new Outcome(Phase.STOPPED, false, "Stopped", "the VMM is stopped as spec.runState asks", Settling.SETTLED)
+                    : new Outcome(Phase.STOPPED, false, "Stopped", "the VMM ended" + said, Settling.MOVING);
+            case FAILED -> new Outcome(Phase.FAILED, false, "VmmFailed", "the VMM failed"
+                    + (agent.exitCode == null ? "" : " with exit status " + agent.exitCode) + said, Settling.STALLED);
+        };
+    }
+
+    private static String name(RunState state) {
+        return switch (state) {
+            case RUNNING -> "Running";
+            case PAUSED -> "Paused";
+            case STOPPED -> "Stopped";
+        };
+    }
+}

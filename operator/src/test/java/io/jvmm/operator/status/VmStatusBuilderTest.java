@@ -1,0 +1,147 @@
+package io.jvmm.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.jvmm.crds.v1alpha1.AgentStatus;
+import io.jvmm.crds.v1alpha1.AgentStatus.VmmState;
+import io.jvmm.crds.v1alpha1.RunState;
+import io.jvmm.crds.v1alpha1.VirtualMachineStatus;
+import io.jvmm.crds.v1alpha1.VirtualMachineStatus.Phase;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class VmStatusBuilderTest {
+    private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    private static final Instant T1 = Instant.parse("2026-11-24T10:05:00Z");
+    private final VmStatusBuilder builder = new VmStatusBuilder();
+
+    private static AgentStatus agent(VmmState state, String qmp, long generation) {
+        AgentStatus a = new AgentStatus();
+        a.nodeName = "node-1";
+        a.state = state;
+        a.qmpStatus = qmp;
+        a.observedGeneration = generation;
+        return a;
+    }
+
+    private static VmObservation on(RunState runState, AgentStatus agent) {
+        return new VmObservation(3, runState, false, List.of(), Optional.of("node-1"), Optional.empty(), false,
+                Optional.ofNullable(agent));
+    }
+
+    private static Map<String, Condition> byType(VirtualMachineStatus status) {
+        return status.conditions.stream().collect(Collectors.toMap(Condition::getType, c -> c));
+    }
+
+    /** kstatus's verdict for a custom resource with these conditions, as its generic rules give it. */
+    private static String kstatus(VirtualMachineStatus status, long generation) {
+        Map<String, Condition> c = byType(status);
+        if (status.observedGeneration == null || status.observedGeneration != generation) return "InProgress";
+        if ("True".equals(c.get("Stalled").getStatus())) return "Failed";
+        if ("True".equals(c.get("Reconciling").getStatus())) return "InProgress";
+        return "Current";
+    }
+
+    @Test
+    void aRunningGuestIsReadyAndCurrent() {
+        VirtualMachineStatus status = builder.build(on(RunState.RUNNING, agent(VmmState.RUNNING, "running", 3)), List.of(), T0);
+
+        assertThat(status.phase).isEqualTo(Phase.RUNNING);
+        assertThat(status.qmpStatus).isEqualTo("running");
+        assertThat(status.nodeName).isEqualTo("node-1");
+        assertThat(byType(status).get("Ready").getStatus()).isEqualTo("True");
+        assertThat(byType(status).get("Scheduled").getStatus()).isEqualTo("True");
+        assertThat(byType(status).get("Ready").getObservedGeneration()).isEqualTo(3L);
+        assertThat(kstatus(status, 3)).isEqualTo("Current");
+    }
+
+    @Test
+    void aStoppedVmIsSettledNotProgressing() {
+        VirtualMachineStatus status = builder.build(on(RunState.STOPPED, agent(VmmState.STOPPED, null, 3)), List.of(), T0);
+
+        assertThat(status.phase).isEqualTo(Phase.STOPPED);
+        assertThat(byType(status).get("Ready").getStatus()).isEqualTo("False");
+        assertThat(byType(status).get("Ready").getReason()).isEqualTo("Stopped");
+        assertThat(kstatus(status, 3)).isEqualTo("Current");
+    }
+
+    @Test
+    void aPausedVmIsPausedAndSettled() {
+        VirtualMachineStatus status = builder.build(on(RunState.PAUSED, agent(VmmState.PAUSED, "paused", 3)), List.of(), T0);
+
+        assertThat(status.phase).isEqualTo(Phase.PAUSED);
+        assertThat(status.qmpStatus).isEqualTo("paused");
+        assertThat(byType(status).get("Paused").getStatus()).isEqualTo("True");
+        assertThat(kstatus(status, 3)).isEqualTo("Current");
+    }
+
+    @Test
+    void aReportAboutAnOlderSpecDoesNotCount() {
+        VirtualMachineStatus status = builder.build(on(RunState.PAUSED, agent(VmmState.RUNNING, "running", 2)), List.of(), T0);
+
+        assertThat(status.phase).isEqualTo(Phase.SCHEDULED);
+        assertThat(kstatus(status, 3)).isEqualTo("InProgress");
+    }
+
+    @Test
+    void anInvalidSpecStallsWithAllItsMessages() {
+        VmObservation invalid = new VmObservation(1, RunState.RUNNING, false,
+                List.of("spec.vcpu: must be 1..254", "spec.os.kernel: must be absolute"),
+                Optional.empty(), Optional.empty(), false, Optional.empty());
+
+        VirtualMachineStatus status = builder.build(invalid, List.of(), T0);
+
+        Condition ready = byType(status).get("Ready");
+        assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+        assertThat(ready.getMessage()).isEqualTo("spec.vcpu: must be 1..254; spec.os.kernel: must be absolute");
+        assertThat(kstatus(status, 1)).isEqualTo("Failed");
+    }
+
+    @Test
+    void anUnschedulableVmIsPendingWithTheSchedulersReasons() {
+        VmObservation pending = new VmObservation(1, RunState.RUNNING, false, List.of(), Optional.empty(),
+                Optional.of("no node fits: a: no KVM"), false, Optional.empty());
+
+        VirtualMachineStatus status = builder.build(pending, List.of(), T0);
+
+        assertThat(status.phase).isEqualTo(Phase.PENDING);
+        assertThat(byType(status).get("Scheduled").getReason()).isEqualTo("Unschedulable");
+        assertThat(byType(status).get("Scheduled").getMessage()).isEqualTo("no node fits: a: no KVM");
+    }
+
+    @Test
+    void aLostNodeIsReported() {
+        VmObservation lost = new VmObservation(1, RunState.RUNNING, false, List.of(), Optional.of("node-1"),
+                Optional.empty(), true, Optional.of(agent(VmmState.RUNNING, "running", 1)));
+
+        assertThat(byType(builder.build(lost, List.of(), T0)).get("Ready").getReason()).isEqualTo("NodeLost");
+    }
+
+    @Test
+    void transitionTimesMoveOnlyWhenAConditionFlips() {
+        VirtualMachineStatus first = builder.build(on(RunState.RUNNING, agent(VmmState.RUNNING, "running", 3)), List.of(), T0);
+        VirtualMachineStatus same = builder.build(on(RunState.RUNNING, agent(VmmState.RUNNING, "running", 3)), first.conditions, T1);
+        VirtualMachineStatus paused = builder.build(on(RunState.PAUSED, agent(VmmState.PAUSED, "paused", 3)), same.conditions, T1);
+
+        assertThat(byType(same).get("Ready").getLastTransitionTime()).isEqualTo(T0.toString());
+        assertThat(byType(paused).get("Ready").getLastTransitionTime()).isEqualTo(T1.toString());
+        assertThat(byType(paused).get("Scheduled").getLastTransitionTime()).isEqualTo(T0.toString());
+    }
+
+    @Test
+    void theAgentsFailureCarriesItsExitStatus() {
+        AgentStatus failed = agent(VmmState.FAILED, null, 3);
+        failed.exitCode = 137;
+        failed.message = "killed by signal 9";
+
+        Condition ready = byType(builder.build(on(RunState.RUNNING, failed), List.of(), T0)).get("Ready");
+
+        assertThat(ready.getReason()).isEqualTo("VmmFailed");
+        assertThat(ready.getMessage()).isEqualTo("the VMM failed with exit status 137: killed by signal 9");
+    }
+}
