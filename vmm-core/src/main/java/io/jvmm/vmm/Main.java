@@ -1,0 +1,144 @@
+package io.jvmm.vmm;
+
+import io.jvmm.vmm.arch.x86_64.BootException;
+import io.jvmm.vmm.arch.x86_64.BzImage;
+import io.jvmm.vmm.arch.x86_64.DirectKernelBoot;
+import io.jvmm.vmm.chardev.CharBackend;
+import io.jvmm.vmm.chardev.FileBackend;
+import io.jvmm.vmm.chardev.NullBackend;
+import io.jvmm.vmm.chardev.PtyBackend;
+import io.jvmm.vmm.chardev.StdioBackend;
+import io.jvmm.vmm.chardev.UnixSocketBackend;
+import io.jvmm.vmm.cli.CommandLine;
+import io.jvmm.vmm.cli.OptionException;
+import io.jvmm.vmm.cli.VmConfig;
+import io.jvmm.vmm.kvm.Kvm;
+import io.jvmm.vmm.kvm.KvmException;
+import io.jvmm.vmm.qmp.QmpServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * jvmm's entry point: parse the QEMU-style command line, check the kernel, initrd and memory
+ * size, then run the VM until it ends. Every way of failing ends with one line on stderr that
+ * says what was wrong, and exit status 1, as QEMU does.
+ */
+public final class Main {
+    private static final String KVM_DEVICE = "/dev/kvm";
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        int status;
+        try {
+            status = run(List.of(args));
+        } catch (OptionException | BootException | HostException e) {
+            System.err.println("jvmm: " + e.getMessage());
+            status = 1;
+        } catch (KvmException e) {
+            System.err.println("jvmm: " + e.getMessage());
+            status = 1;
+        } catch (InterruptedException e) {
+            status = 1;
+        } catch (RuntimeException | Error e) {
+            // A bug: say so in one line first, then give the trace to whoever reports it.
+            System.err.println("jvmm: internal error: " + e);
+            e.printStackTrace();
+            status = 1;
+        }
+        System.out.flush();
+        System.exit(status);
+    }
+
+    static int run(List<String> args) throws OptionException, BootException, HostException, InterruptedException {
+        if (args.contains("-version") || args.contains("--version")) {
+            System.out.println("jvmm " + Version.VERSION + " (QEMU-compatible command line, q35, KVM)");
+            return 0;
+        }
+        VmConfig config = CommandLine.parse(args);
+        if (config.daemonize()) {
+            return Daemon.start(args, config);
+        }
+        BzImage kernel = BzImage.read(config.kernel());
+        HostMemory.check(config.memoryBytes());
+        DirectKernelBoot boot = new DirectKernelBoot(kernel, config.initrd(), config.append(), config.memoryBytes());
+        Kvm kvm;
+        try {
+            kvm = Kvm.open(KVM_DEVICE);
+        } catch (KvmException e) {
+            throw new HostException("cannot use " + KVM_DEVICE + ": " + e.getMessage());
+        }
+        if (config.cpus() > kvm.maxVcpus()) {
+            throw new HostException("-smp " + config.cpus() + ": this host's KVM allows at most " + kvm.maxVcpus() + " vCPUs");
+        }
+        CharBackend serial = serialBackend(config);
+        QmpServer qmp = null;
+        try {
+            VirtualMachine vm = new VirtualMachine(kvm, config.cpus(), config.memoryBytes(), boot, serial,
+                    config.noReboot(), config.startPaused());
+            if (config.qmpSocket() != null) {
+                try {
+                    qmp = QmpServer.start(config.qmpSocket(), vm);
+                } catch (QmpServer.SocketException e) {
+                    throw new HostException(e.getMessage());
+                }
+                vm.events(qmp);
+            }
+            writePidfile(config.pidfile());
+            Daemon.reportReady();
+            VirtualMachine.Outcome outcome = vm.run();
+            if (outcome.message() != null) {
+                System.err.println("jvmm: " + outcome.message());
+            }
+            return outcome.exitStatus();
+        } finally {
+            if (qmp != null) {
+                qmp.close();
+            }
+            serial.close();
+            deletePidfile(config.pidfile());
+        }
+    }
+
+    private static CharBackend serialBackend(VmConfig config) throws HostException {
+        try {
+            return switch (config.serial().kind()) {
+                case STDIO -> new StdioBackend();
+                case NONE -> new NullBackend();
+                case FILE -> new FileBackend(config.serial().path());
+                case PTY -> new PtyBackend("serial0");
+                case UNIX_SERVER -> new UnixSocketBackend(config.serial().path());
+            };
+        } catch (IOException e) {
+            throw new HostException("-serial: cannot open " + (config.serial().path() != null ? config.serial().path() : "a pty")
+                    + ": " + e.getMessage());
+        }
+    }
+
+    private static void writePidfile(Path pidfile) throws HostException {
+        if (pidfile == null) {
+            return;
+        }
+        try {
+            Files.writeString(pidfile, ProcessHandle.current().pid() + "\n");
+        } catch (IOException e) {
+            throw new HostException("-pidfile " + pidfile + ": cannot write it: " + e.getMessage());
+        }
+    }
+
+    private static void deletePidfile(Path pidfile) {
+        if (pidfile != null) {
+            try {
+                Files.deleteIfExists(pidfile);
+            } catch (IOException e) {
+                // Left behind; a stale pidfile names a dead process.
+            }
+        }
+    }
+
+    static String[] withoutDaemonize(List<String> args) {
+        return args.stream().filter(a -> !a.equals("-daemonize") && !a.equals("--daemonize")).toArray(String[]::new);
+    }
+}

@@ -1,0 +1,63 @@
+package io.jvmm.vmm.bus;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An address space of devices: the port I/O space or the MMIO space. Ranges are registered while
+ * the machine is built, then only looked up (from every vCPU thread at once). Reads nobody
+ * answers float high, as on a PC whose bus has no device there.
+ */
+public final class Bus {
+    private record Range(long base, long length, BusDevice device) {}
+
+    private final String name;
+    private final TreeMap<Long, Range> ranges = new TreeMap<>();
+
+    public Bus(String name) {
+        this.name = name;
+    }
+
+    public void register(long base, long length, BusDevice device) {
+        if (length <= 0) {
+            throw new IllegalArgumentException("empty " + name + " range at 0x" + Long.toHexString(base));
+        }
+        Map.Entry<Long, Range> below = ranges.floorEntry(base + length - 1);
+        if (below != null && below.getValue().base + below.getValue().length > base) {
+            throw new IllegalArgumentException(String.format("%s range 0x%x+0x%x overlaps 0x%x+0x%x",
+                    name, base, length, below.getValue().base, below.getValue().length));
+        }
+        ranges.put(base, new Range(base, length, device));
+    }
+
+    private Range find(long address, int width) {
+        Map.Entry<Long, Range> e = ranges.floorEntry(address);
+        if (e == null) {
+            return null;
+        }
+        Range r = e.getValue();
+        return address - r.base <= r.length - width ? r : null;
+    }
+
+    /** Returns false (and all-ones data) when no device claims the access. */
+    public boolean read(long address, byte[] data) {
+        Range r = find(address, data.length);
+        if (r == null) {
+            Arrays.fill(data, (byte) 0xff);
+            return false;
+        }
+        r.device.read(address - r.base, data);
+        return true;
+    }
+
+    /** Returns false when no device claims the access; the write is dropped. */
+    public boolean write(long address, byte[] data) {
+        Range r = find(address, data.length);
+        if (r == null) {
+            return false;
+        }
+        r.device.write(address - r.base, data);
+        return true;
+    }
+}

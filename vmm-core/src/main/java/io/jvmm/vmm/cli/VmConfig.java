@@ -1,0 +1,18 @@
+package io.jvmm.vmm.cli;
+
+import java.nio.file.Path;
+
+/** Everything the command line says about the VM, checked for form (not yet for content). */
+public record VmConfig(
+        long memoryBytes,
+        int cpus,
+        Path kernel,
+        Path initrd,
+        String append,
+        SerialSpec serial,
+        Path qmpSocket,
+        String name,
+        Path pidfile,
+        boolean daemonize,
+        boolean noReboot,
+        boolean startPaused) {}

@@ -1,0 +1,155 @@
+package io.jvmm.vmm.kvm;
+
+import java.util.List;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+
+/** A vCPU file descriptor and its kvm_run page. */
+public final class KvmVcpu implements AutoCloseable {
+    /** struct kvm_mp_state values. */
+    public static final int MP_STATE_RUNNABLE = 0;
+    public static final int MP_STATE_UNINITIALIZED = 1;
+    public static final int MP_STATE_HALTED = 3;
+
+    private final int id;
+    private final int fd;
+    private final KvmRun run;
+    private volatile long thread;
+    private volatile int threadId;
+
+    KvmVcpu(int id, int fd, KvmRun run) {
+        this.id = id;
+        this.fd = fd;
+        this.run = run;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public KvmRun runArea() {
+        return run;
+    }
+
+    /**
+     * Runs the guest until an exit userspace must handle. Returns false when KVM_RUN was
+     * interrupted (a kick, or any other signal): the caller looks at why it was kicked.
+     */
+    public boolean run() {
+        int r = LibC.INSTANCE.ioctl(fd, Ioctls.RUN, 0L);
+        if (r < 0) {
+            int errno = LibC.errno();
+            if (errno == LibC.EINTR || errno == LibC.EAGAIN) {
+                return false;
+            }
+            throw new KvmException("KVM_RUN on vCPU " + id, errno);
+        }
+        return true;
+    }
+
+    /** Called on the thread that will run this vCPU, so that {@link #kick()} can reach it. */
+    public void bindToCurrentThread() {
+        VcpuKickSignal.install();
+        threadId = LibC.INSTANCE.gettid();
+        thread = LibC.INSTANCE.pthread_self();
+    }
+
+    /** The host thread id running this vCPU (QMP's thread-id), or 0 before it started. */
+    public int threadId() {
+        return threadId;
+    }
+
+    /** Makes the vCPU leave KVM_RUN soon: now if it is inside, at its next entry if not. */
+    public void kick() {
+        run.immediateExit(true);
+        long t = thread;
+        if (t != 0) {
+            LibC.INSTANCE.pthread_kill(t, VcpuKickSignal.SIGNAL);
+        }
+    }
+
+    /** Lets KVM_RUN enter the guest again after a kick. */
+    public void clearKick() {
+        run.immediateExit(false);
+    }
+
+    public KvmRegs regs() {
+        KvmRegs regs = new KvmRegs();
+        Pointer p = regs.toNative();
+        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.GET_REGS, p), "KVM_GET_REGS");
+        regs.fromNative(p);
+        return regs;
+    }
+
+    public void setRegs(KvmRegs regs) {
+        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_REGS, regs.toNative()), "KVM_SET_REGS");
+    }
+
+    public KvmSregs sregs() {
+        KvmSregs sregs = new KvmSregs();
+        Pointer p = sregs.toNative();
+        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.GET_SREGS, p), "KVM_GET_SREGS");
+        sregs.fromNative(p);
+        return sregs;
+    }
+
+    public void setSregs(KvmSregs sregs) {
+        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_SREGS, sregs.toNative()), "KVM_SET_SREGS");
+    }
+
+    public KvmFpu fpu() {
+        KvmFpu fpu = new KvmFpu();
+        Pointer p = fpu.toNative();
+        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.GET_FPU, p), "KVM_GET_FPU");
+        fpu.fromNative(p);
+        return fpu;
+    }
+
+    public void setFpu(KvmFpu fpu) {
+        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_FPU, fpu.toNative()), "KVM_SET_FPU");
+    }
+
+    public KvmLapic lapic() {
+        KvmLapic lapic = new KvmLapic();
+        Pointer p = lapic.toNative();
+        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.GET_LAPIC, p), "KVM_GET_LAPIC");
+        lapic.fromNative(p);
+        return lapic;
+    }
+
+    public void setLapic(KvmLapic lapic) {
+        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_LAPIC, lapic.toNative()), "KVM_SET_LAPIC");
+    }
+
+    public void setCpuid(List<CpuidEntry> entries) {
+        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_CPUID2, Kvm.cpuidToNative(entries)), "KVM_SET_CPUID2");
+    }
+
+    /** Sets every MSR in {@code msrs}; KVM stops at the first it refuses, which is an error here. */
+    public void setMsrs(List<MsrEntry> msrs) {
+        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 8 + 16 * msrs.size(), true);
+        p.putInt(0, msrs.size());
+        for (int i = 0; i < msrs.size(); i++) {
+            p.putInt(8 + 16L * i, msrs.get(i).index());
+            p.putLong(8 + 16L * i + 8, msrs.get(i).value());
+        }
+        int set = LibC.INSTANCE.ioctl(fd, Ioctls.SET_MSRS, p);
+        if (set < 0) {
+            throw new KvmException("KVM_SET_MSRS", LibC.errno());
+        }
+        if (set != msrs.size()) {
+            throw new IllegalStateException(String.format("KVM refused MSR 0x%x on vCPU %d", msrs.get(set).index(), id));
+        }
+    }
+
+    public int mpState() {
+        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 4, true);
+        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.GET_MP_STATE, p), "KVM_GET_MP_STATE");
+        return p.getInt(0);
+    }
+
+    @Override
+    public void close() {
+        LibC.INSTANCE.close(fd);
+    }
+}
