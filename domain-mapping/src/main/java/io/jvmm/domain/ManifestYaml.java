@@ -75,9 +75,41 @@ public final class ManifestYaml {
           }
         })
         .build();
+    List<Problem> problems = new ArrayList<>();
     VirtualMachine vm;
     try {
+      // apiVersion and kind from the document itself: the model answers its own for any input.
+      com.fasterxml.jackson.databind.JsonNode tree = reader.readTree(yaml);
+      if (tree == null || !tree.isObject()) {
+        throw new InvalidVirtualMachineException(new Problem("manifest", "is not a YAML mapping; write a"
+            + " VirtualMachine (apiVersion: " + VirtualMachine.API_VERSION + ", kind: VirtualMachine)"));
+      }
+      String apiVersion = tree.path("apiVersion").asText(null);
+      String kind = tree.path("kind").asText(null);
+      if (!VirtualMachine.API_VERSION.equals(apiVersion)) {
+        problems.add(new Problem("apiVersion", "'" + apiVersion + "' is not " + VirtualMachine.API_VERSION));
+      }
+      if (!VirtualMachine.KIND.equals(kind)) {
+        problems.add(new Problem("kind", "'" + kind + "' is not " + VirtualMachine.KIND));
+      }
       vm = reader.readValue(yaml, VirtualMachine.class);
+    } catch (com.fasterxml.jackson.databind.exc.InvalidFormatException e) {
+      String path = path(e.getPath());
+      if (e.getTargetType() != null && e.getTargetType().isEnum()) {
+        @SuppressWarnings("unchecked")
+        Class<? extends Enum<?>> type = (Class<? extends Enum<?>>) e.getTargetType();
+        throw new InvalidVirtualMachineException(new Problem(path, "'" + e.getValue() + "' is not one of: "
+            + EnumNames.allowed(type)));
+      }
+      throw new InvalidVirtualMachineException(new Problem(path, "'" + e.getValue() + "' cannot be read as "
+          + e.getTargetType().getSimpleName()));
+    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+      if (String.valueOf(e.getOriginalMessage()).contains("IntOrString")) {
+        throw new InvalidVirtualMachineException(new Problem(path(e.getPath()), "must be a number, or a hex (0x..)"
+            + " or decimal string"));
+      }
+      throw new InvalidVirtualMachineException(new Problem(path(e.getPath()), "cannot be read: "
+          + e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
       String at = e.getLocation() == null ? "manifest"
           : "manifest line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
@@ -88,13 +120,7 @@ public final class ManifestYaml {
     if (vm == null) {
       throw new InvalidVirtualMachineException(new Problem("manifest", "is empty; write a VirtualMachine"));
     }
-    List<Problem> problems = new ArrayList<>(unknown);
-    if (!VirtualMachine.API_VERSION.equals(vm.getApiVersion())) {
-      problems.add(new Problem("apiVersion", "'" + vm.getApiVersion() + "' is not " + VirtualMachine.API_VERSION));
-    }
-    if (!VirtualMachine.KIND.equals(vm.getKind())) {
-      problems.add(new Problem("kind", "'" + vm.getKind() + "' is not " + VirtualMachine.KIND));
-    }
+    problems.addAll(0, unknown);
     if (vm.getSpec() == null) {
       problems.add(new Problem("spec", "missing; a VirtualMachine needs spec.memory, spec.vcpu, spec.os and"
           + " spec.features"));
@@ -103,6 +129,19 @@ public final class ManifestYaml {
       throw new InvalidVirtualMachineException(problems);
     }
     return vm;
+  }
+
+  /** spec.devices.disks[0] from an exception's reference chain. */
+  private static String path(List<com.fasterxml.jackson.databind.JsonMappingException.Reference> refs) {
+    StringBuilder out = new StringBuilder();
+    for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : refs) {
+      if (r.getFieldName() != null) {
+        out.append(out.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        out.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return out.length() == 0 ? "manifest" : out.toString();
   }
 
   /** spec.devices.disks[0] from the parser's context, the form kubectl's errors use. */
