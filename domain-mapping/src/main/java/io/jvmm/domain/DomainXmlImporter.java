@@ -91,7 +91,12 @@ public final class DomainXmlImporter {
     spec.features = features(d.features);
     if (d.devices != null) {
       spec.emulator = d.devices.emulator == null ? null : text(d.devices.emulator.value);
-      spec.devices = devices(d.devices);
+      Devices devices = devices(d.devices);
+      // <devices> that holds only <emulator> has no devices: the manifest leaves the field out.
+      boolean none = devices.controllers == null && devices.disks == null && devices.interfaces == null
+          && devices.consoles == null && devices.vsock == null && devices.rngs == null && devices.hostdevs == null
+          && devices.memballoon == null;
+      spec.devices = none ? null : devices;
     }
     return vm;
   }
