@@ -1,0 +1,285 @@
+package io.jvmm.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jvmm.agent.console.ConsoleHub;
+import io.jvmm.agent.qmp.QmpClient;
+import io.jvmm.agent.qmp.QmpException;
+import io.jvmm.agent.reconcile.VmmObservation;
+import io.jvmm.agent.vmm.StateDirectory;
+import io.jvmm.agent.vmm.VmmProcess;
+import io.jvmm.agent.vmm.VmmSupervisor;
+import io.jvmm.crds.v1alpha1.AgentStatus;
+import io.jvmm.crds.v1alpha1.VirtualMachine;
+import io.jvmm.domain.InvalidVirtualMachineException;
+import io.jvmm.domain.VmmCommandLine;
+import io.jvmm.domain.VmmLaunchOptions;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One VM on this node as the agent holds it: its state directory, its VMM process, the QMP
+ * connection, its consoles and what happened before (restarts, the last exit). Only the
+ * agent's reconcile thread touches it.
+ */
+final class VmRuntime {
+  private static final Logger log = LoggerFactory.getLogger(VmRuntime.class);
+  /** After quit, how long before the VMM gets SIGKILL. */
+  static final Duration QUIT_PATIENCE = Duration.ofSeconds(10);
+
+  final VmKey key;
+  final StateDirectory state;
+  private final AgentSettings settings;
+  private final VmmSupervisor supervisor;
+  private final Consumer<VmKey> poke;
+
+  VmmProcess process;
+  QmpClient qmp;
+  final ConsoleHub serial;
+  final ConsoleHub console;
+  boolean hasVirtioConsole;
+
+  int restarts;
+  int recentFailures;
+  Integer lastExitCode;
+  Instant exitedAt;
+  boolean exitRequested;
+  long exitGeneration;
+  String lastExitMessage;
+  String logTail;
+  Instant powerdownSentAt;
+  Instant quitSentAt;
+  long generation;
+  String qmpStatus;
+  AgentStatus lastReported;
+  String lastReportedJson;
+  boolean cleanedUp;
+
+  VmRuntime(VmKey key, AgentSettings settings, VmmSupervisor supervisor, Consumer<VmKey> poke) {
+    this.key = key;
+    this.settings = settings;
+    this.supervisor = supervisor;
+    this.poke = poke;
+    this.state = new StateDirectory(settings.stateRoot(), key);
+    this.serial = new ConsoleHub(key + " serial", state.serialLog(), settings.scrollBack());
+    this.console = new ConsoleHub(key + " console", state.consoleLog(), settings.scrollBack());
+  }
+
+  /** The console a viewer gets: the virtio console (hvc0) when the VM has one, else the serial port. */
+  ConsoleHub primaryConsole() {
+    return hasVirtioConsole ? console : serial;
+  }
+
+  /** Takes over a VMM that an earlier agent started, or learns how it ended while no agent watched. */
+  void adopt() {
+    supervisor.adopt(state).ifPresentOrElse(p -> {
+      process = p;
+      hasVirtioConsole = java.nio.file.Files.exists(state.consoleSocket());
+      watch(p);
+      connectConsoles(Duration.ofSeconds(2));
+    }, () -> state.readExitStatus().ifPresent(code -> {
+      lastExitCode = code;
+      exitedAt = Instant.now();
+      // Unknown generation: only the restart policy decides about a VMM that ended unseen.
+      exitGeneration = Long.MAX_VALUE;
+      logTail = state.vmmLogTail(20, 4000);
+      lastExitMessage = "the VMM ended while no agent watched it";
+    }));
+  }
+
+  VmmObservation observe() {
+    if (process != null && !process.isAlive()) {
+      Integer code = process.exit().getNow(null);
+      Instant started = process.startedAt();
+      Instant now = Instant.now();
+      if (Duration.between(started, now).compareTo(settings.backoff().stableAfter()) > 0) {
+        recentFailures = 0;
+      }
+      lastExitCode = code;
+      exitedAt = now;
+      exitRequested = quitSentAt != null || powerdownSentAt != null;
+      exitGeneration = generation;
+      logTail = state.vmmLogTail(20, 4000);
+      lastExitMessage = null;
+      closeQmp();
+      qmpStatus = null;
+      process = null;
+      powerdownSentAt = null;
+      quitSentAt = null;
+      log.info("{}: VMM ended with status {}{}", key, code, exitRequested ? " (as asked)" : "");
+    }
+    if (process == null) {
+      if (exitedAt == null) {
+        return VmmObservation.none();
+      }
+      return VmmObservation.exited(lastExitCode, exitedAt, exitRequested, exitGeneration, recentFailures);
+    }
+    String status = null;
+    if (ensureQmp()) {
+      try {
+        status = qmp.queryStatus();
+      } catch (QmpException e) {
+        log.debug("{}: query-status failed: {}", key, e.getMessage());
+      }
+    }
+    qmpStatus = status;
+    return VmmObservation.running(status).withPowerdownSentAt(powerdownSentAt);
+  }
+
+  /** query-status as last observed. */
+  String observedQmpStatus() {
+    return qmpStatus;
+  }
+
+  void start(VirtualMachine vm) throws IOException, InvalidVirtualMachineException {
+    exitedAt = null;
+    lastExitMessage = null;
+    exitRequested = false;
+    powerdownSentAt = null;
+    quitSentAt = null;
+    cleanedUp = false;
+    VmmCommandLine line = VmmCommandLine.build(vm, VmmLaunchOptions.inStateDir(state.path(), settings.nodePaths())
+        .withQmpSocket(state.qmpSocket())
+        .withConsoleSocket(state.consoleSocket())
+        .withSerial("unix:" + state.serialSocket() + ",server,nowait"));
+    List<String> argv = new ArrayList<>();
+    argv.add(VmmCommandLine.DEFAULT_PROGRAM.equals(line.program()) ? settings.vmmProgram() : line.program());
+    argv.addAll(line.args());
+    hasVirtioConsole = vm.getSpec().devices != null && vm.getSpec().devices.consoles != null
+        && !vm.getSpec().devices.consoles.isEmpty();
+    state.create();
+    process = supervisor.start(state, argv);
+    watch(process);
+    connectConsoles(Duration.ofSeconds(10));
+  }
+
+  private void watch(VmmProcess p) {
+    p.exit().thenRun(() -> poke.accept(key));
+  }
+
+  private void connectConsoles(Duration patience) {
+    // The chardev sockets exist once the VMM has parsed its options; early guest output is
+    // lost unless someone reads it, so connect before anything else.
+    try {
+      serial.connect(state.serialSocket(), patience);
+    } catch (IOException e) {
+      log.warn("{}: {}", key, e.getMessage());
+    }
+    if (hasVirtioConsole) {
+      try {
+        console.connect(state.consoleSocket(), patience);
+      } catch (IOException e) {
+        log.warn("{}: {}", key, e.getMessage());
+      }
+    }
+  }
+
+  /** Connects QMP if it is not; false while the VMM's socket does not answer. */
+  boolean ensureQmp() {
+    if (qmp != null && qmp.isOpen()) {
+      return true;
+    }
+    closeQmp();
+    if (!java.nio.file.Files.exists(state.qmpSocket())) {
+      return false;
+    }
+    try {
+      qmp = QmpClient.connect(state.qmpSocket(), this::onEvent, Duration.ofSeconds(5));
+      return true;
+    } catch (IOException e) {
+      log.debug("{}: QMP not ready: {}", key, e.getMessage());
+      return false;
+    }
+  }
+
+  private void onEvent(JsonNode event) {
+    log.debug("{}: QMP event {}", key, event);
+    poke.accept(key);
+  }
+
+  void qmp(String command) {
+    if (!ensureQmp()) {
+      log.info("{}: QMP {} not sent: the socket does not answer yet", key, command);
+      return;
+    }
+    try {
+      qmp.execute(command, null);
+    } catch (QmpException e) {
+      log.warn("{}: {}", key, e.getMessage());
+    }
+  }
+
+  void powerdown() {
+    powerdownSentAt = Instant.now();
+    qmp("system_powerdown");
+  }
+
+  /** QMP quit; SIGTERM when QMP does not answer; SIGKILL when the VMM outstays its notice. */
+  void quit() {
+    if (process == null) {
+      return;
+    }
+    Instant now = Instant.now();
+    if (quitSentAt == null) {
+      quitSentAt = now;
+      if (ensureQmp()) {
+        try {
+          qmp.execute("quit", null);
+          return;
+        } catch (QmpException e) {
+          // The VMM closing the socket while answering quit is the normal outcome.
+          if (!process.isAlive()) {
+            return;
+          }
+        }
+      }
+      supervisor.kill(process, false);
+    } else if (Duration.between(quitSentAt, now).compareTo(QUIT_PATIENCE) > 0) {
+      log.warn("{}: VMM pid {} did not end {} s after quit; killing it", key, process.pid(),
+          QUIT_PATIENCE.toSeconds());
+      supervisor.kill(process, true);
+    }
+  }
+
+  void cleanUp() {
+    closeQmp();
+    serial.close();
+    console.close();
+    try {
+      state.delete();
+    } catch (IOException e) {
+      log.warn("{}: cannot remove {}: {}", key, state, e.getMessage());
+    }
+    cleanedUp = true;
+    exitedAt = null;
+    lastExitCode = null;
+  }
+
+  void launchFailed(String message) {
+    lastExitCode = null;
+    exitedAt = Instant.now();
+    exitRequested = false;
+    exitGeneration = generation;
+    lastExitMessage = message;
+    logTail = state.vmmLogTail(20, 4000);
+    process = null;
+  }
+
+  void closeQmp() {
+    if (qmp != null) {
+      qmp.close();
+      qmp = null;
+    }
+  }
+
+  void close() {
+    closeQmp();
+    serial.close();
+    console.close();
+  }
+}

@@ -1,0 +1,38 @@
+package io.jvmm.agent.reconcile;
+
+import java.time.Instant;
+
+/**
+ * What the agent knows of a VM's VMM at one moment, and what it did before that matters now.
+ *
+ * @param process          no VMM, a live VMM, or one that ended and was not started again
+ * @param qmpStatus        query-status of a live VMM; null before QMP answers
+ * @param exitCode         exit status of an ended VMM; null when unknown
+ * @param exitedAt         when it ended
+ * @param exitRequested    the agent asked it to end (quit or system_powerdown)
+ * @param exitGeneration   the spec generation in force when it ended
+ * @param powerdownSentAt  when system_powerdown was sent to the live VMM; null if it was not
+ * @param recentFailures   ends in a row that were restarted without a long run between
+ */
+public record VmmObservation(Process process, String qmpStatus, Integer exitCode, Instant exitedAt,
+    boolean exitRequested, long exitGeneration, Instant powerdownSentAt, int recentFailures) {
+
+  public enum Process { NONE, RUNNING, EXITED }
+
+  public static VmmObservation none() {
+    return new VmmObservation(Process.NONE, null, null, null, false, 0, null, 0);
+  }
+
+  public static VmmObservation running(String qmpStatus) {
+    return new VmmObservation(Process.RUNNING, qmpStatus, null, null, false, 0, null, 0);
+  }
+
+  public static VmmObservation exited(Integer code, Instant at, boolean requested, long generation, int failures) {
+    return new VmmObservation(Process.EXITED, null, code, at, requested, generation, null, failures);
+  }
+
+  public VmmObservation withPowerdownSentAt(Instant at) {
+    return new VmmObservation(process, qmpStatus, exitCode, exitedAt, exitRequested, exitGeneration, at,
+        recentFailures);
+  }
+}

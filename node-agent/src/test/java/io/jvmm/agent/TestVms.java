@@ -1,0 +1,104 @@
+package io.jvmm.agent;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.jvmm.crds.v1alpha1.Console;
+import io.jvmm.crds.v1alpha1.Controller;
+import io.jvmm.crds.v1alpha1.Devices;
+import io.jvmm.crds.v1alpha1.Features;
+import io.jvmm.crds.v1alpha1.Os;
+import io.jvmm.crds.v1alpha1.RestartPolicy;
+import io.jvmm.crds.v1alpha1.RunState;
+import io.jvmm.crds.v1alpha1.VirtualMachine;
+import io.jvmm.crds.v1alpha1.VirtualMachineSpec;
+import io.jvmm.testkit.GuestImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/** VMs of the test guest image, and a VMM that runs them on this host. */
+public final class TestVms {
+  private static GuestImage image;
+
+  private TestVms() {
+  }
+
+  public static synchronized GuestImage image() {
+    if (image == null) {
+      image = GuestImage.current();
+    }
+    return image;
+  }
+
+  /** The test guest: 256 MiB, 1 vCPU, console=ttyS0, a shell kept on the console. */
+  public static VirtualMachine guest(String namespace, String name) {
+    VirtualMachine vm = new VirtualMachine();
+    vm.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).withGeneration(1L).build());
+    VirtualMachineSpec spec = new VirtualMachineSpec();
+    spec.memory = "256MiB";
+    spec.vcpu = 1;
+    spec.os = new Os();
+    spec.os.arch = Os.Arch.X86_64;
+    spec.os.machine = Os.Machine.Q35;
+    spec.os.kernel = image().kernel().toString();
+    spec.os.initrd = image().initramfs().toString();
+    spec.os.cmdline = "console=ttyS0 quiet jvmm.shell=1";
+    spec.features = new Features();
+    spec.features.acpi = true;
+    spec.runState = RunState.RUNNING;
+    spec.restartPolicy = RestartPolicy.ALWAYS;
+    vm.setSpec(spec);
+    return vm;
+  }
+
+  /** The test guest with a virtio console (hvc0) on a virtio-serial controller. */
+  public static VirtualMachine guestWithVirtioConsole(String namespace, String name) {
+    VirtualMachine vm = guest(namespace, name);
+    vm.getSpec().os.cmdline = "console=hvc0 quiet jvmm.shell=1";
+    Devices d = new Devices();
+    Controller serial = new Controller();
+    serial.type = Controller.Type.VIRTIO_SERIAL;
+    serial.index = 0;
+    d.controllers = new ArrayList<>(List.of(serial));
+    Console c = new Console();
+    c.type = Console.Type.PTY;
+    c.target = new Console.Target();
+    c.target.type = Console.TargetType.VIRTIO;
+    c.target.port = 0;
+    d.consoles = new ArrayList<>(List.of(c));
+    vm.getSpec().devices = d;
+    return vm;
+  }
+
+  /**
+   * A VMM for this host: QEMU with the same command line, except TCG for KVM (this host's
+   * /dev/kvm is PVM, on which stock kernels do not boot).
+   */
+  public static Path tcgVmm(Path dir) {
+    Path script = dir.resolve("qemu-tcg");
+    try {
+      Files.writeString(script, String.join("\n",
+          "#!/bin/bash",
+          "# bin/jvmm's command line on QEMU in software emulation.",
+          "args=(); prev=",
+          "for a in \"$@\"; do",
+          "  if [[ $prev == -accel && $a == kvm ]]; then a=tcg; fi",
+          "  args+=(\"$a\"); prev=$a",
+          "done",
+          "exec qemu-system-x86_64 \"${args[@]}\"",
+          ""));
+      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return script;
+  }
+
+  /** Where node paths of test VMs may point: the guest image and the test's own directory. */
+  public static List<String> allowedRoots(Path testDir) {
+    return List.of(image().directory().toAbsolutePath().toString(), testDir.toAbsolutePath().toString());
+  }
+}

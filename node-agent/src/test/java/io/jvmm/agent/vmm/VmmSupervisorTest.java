@@ -1,0 +1,133 @@
+package io.jvmm.agent.vmm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.jvmm.agent.TestVms;
+import io.jvmm.agent.VmKey;
+import io.jvmm.agent.console.ConsoleHub;
+import io.jvmm.agent.qmp.QmpClient;
+import io.jvmm.agent.qmp.QmpException;
+import io.jvmm.crds.v1alpha1.VirtualMachine;
+import io.jvmm.domain.NodePathPolicy;
+import io.jvmm.domain.VmmCommandLine;
+import io.jvmm.domain.VmmLaunchOptions;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The supervisor and QMP client against QEMU in software emulation, booting the test guest. */
+class VmmSupervisorTest {
+  @TempDir
+  Path dir;
+  private final List<VmmProcess> started = new ArrayList<>();
+  private final VmmSupervisor supervisor = new VmmSupervisor();
+
+  @AfterEach
+  void killLeftovers() {
+    started.forEach(p -> supervisor.kill(p, true));
+  }
+
+  private VmmProcess start(StateDirectory state, VirtualMachine vm) throws Exception {
+    VmmCommandLine line = VmmCommandLine.build(vm, VmmLaunchOptions.inStateDir(state.path(),
+            NodePathPolicy.allowing(TestVms.allowedRoots(dir)))
+        .withQmpSocket(state.qmpSocket())
+        .withSerial("unix:" + state.serialSocket() + ",server,nowait"));
+    List<String> argv = new ArrayList<>();
+    argv.add(TestVms.tcgVmm(dir).toString());
+    argv.addAll(line.args());
+    VmmProcess p = supervisor.start(state, argv);
+    started.add(p);
+    return p;
+  }
+
+  private static QmpClient qmp(StateDirectory state, List<String> events) {
+    return await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(
+        () -> QmpClient.connect(state.qmpSocket(), e -> events.add(e.path("event").asText()), Duration.ofSeconds(5)),
+        c -> c != null);
+  }
+
+  @Test
+  void startsTheGuestDrivesItOverQmpAndRecordsItsExit() throws Exception {
+    StateDirectory state = new StateDirectory(dir.resolve("vms"), new VmKey("default", "tcg-guest"));
+    VmmProcess vmm = start(state, TestVms.guest("default", "tcg-guest"));
+    assertThat(state.readPid()).contains(vmm.pid());
+
+    ConsoleHub serial = new ConsoleHub("tcg-guest", state.serialLog(), 64 * 1024);
+    serial.connect(state.serialSocket(), Duration.ofSeconds(10));
+    List<String> events = new CopyOnWriteArrayList<>();
+    try (QmpClient qmp = qmp(state, events)) {
+      assertThat(qmp.greeting().path("version").isObject()).isTrue();
+      assertThat(qmp.queryStatus()).isEqualTo("running");
+      await().atMost(Duration.ofSeconds(60)).until(
+          () -> new String(serial.scrollBack(), StandardCharsets.UTF_8).contains("JVMM-GUEST-READY"));
+
+      qmp.execute("stop", null);
+      assertThat(qmp.queryStatus()).isEqualTo("paused");
+      qmp.execute("cont", null);
+      assertThat(qmp.queryStatus()).isEqualTo("running");
+      await().until(() -> events.containsAll(List.of("STOP", "RESUME")));
+
+      try {
+        qmp.execute("no-such-command", null);
+        throw new AssertionError("an unknown command must fail");
+      } catch (QmpException e) {
+        assertThat(e.errorClass()).isEqualTo("CommandNotFound");
+        assertThat(e.getMessage()).contains("no-such-command");
+      }
+      qmp.execute("quit", null);
+    } catch (QmpException e) {
+      // quit may close the socket before its reply arrives
+    }
+    assertThat(vmm.exit().get()).isZero();
+    assertThat(state.readExitStatus()).contains(0);
+    assertThat(state.consoleLog()).doesNotExist();
+    assertThat(state.serialLog()).content().contains("JVMM-GUEST-START");
+    serial.close();
+  }
+
+  @Test
+  void aNewSupervisorAdoptsTheRunningVmmAndSeesItKilled() throws Exception {
+    StateDirectory state = new StateDirectory(dir.resolve("vms"), new VmKey("ns", "adopted"));
+    VmmProcess first = start(state, TestVms.guest("ns", "adopted"));
+
+    VmmSupervisor next = new VmmSupervisor();
+    VmmProcess adopted = next.adopt(state).orElseThrow();
+    assertThat(adopted.pid()).isEqualTo(first.pid());
+    assertThat(adopted.adopted()).isTrue();
+    try (QmpClient qmp = qmp(state, new CopyOnWriteArrayList<>())) {
+      assertThat(qmp.queryStatus()).isEqualTo("running");
+    }
+
+    next.kill(adopted, true);
+    assertThat(adopted.exit().get()).isEqualTo(128 + 9);
+    assertThat(next.adopt(state)).isEmpty();
+    assertThat(state.vmmLogTail(5, 1000)).contains("exited with status 137");
+  }
+
+  @Test
+  void aPidFileNamingAnotherProcessIsNotAdopted() throws Exception {
+    StateDirectory state = new StateDirectory(dir.resolve("vms"), new VmKey("ns", "stale"));
+    state.create();
+    StateDirectory.writeAtomically(state.pidFile(), Long.toString(ProcessHandle.current().pid()));
+    assertThat(supervisor.adopt(state)).isEmpty();
+  }
+
+  @Test
+  void socketsOfADeepStateDirectoryGoSomewhereShorter() {
+    String longName = "n".repeat(63);
+    StateDirectory state = new StateDirectory(dir.resolve("vms"), new VmKey("x".repeat(63), longName));
+    assertThat(state.qmpSocket().toString().length()).isLessThanOrEqualTo(StateDirectory.MAX_SOCKET_PATH);
+    assertThat(state.qmpSocket()).isEqualTo(
+        new StateDirectory(dir.resolve("vms"), new VmKey("x".repeat(63), longName)).qmpSocket());
+    assertThat(new StateDirectory(dir.resolve("vms"), new VmKey("a", "b")).qmpSocket().getParent())
+        .isEqualTo(dir.resolve("vms/a/b").toAbsolutePath());
+  }
+}
