@@ -87,8 +87,13 @@ public final class Main {
                 vm.events(qmp);
             }
             writePidfile(config.pidfile());
-            Daemon.reportReady();
-            VirtualMachine.Outcome outcome = vm.run();
+            QmpServer monitor = qmp;
+            VirtualMachine.Outcome outcome = vm.run(() -> {
+                if (monitor != null) {
+                    monitor.serve();
+                }
+                Daemon.reportReady();
+            });
             if (outcome.message() != null) {
                 System.err.println("jvmm: " + outcome.message());
             }

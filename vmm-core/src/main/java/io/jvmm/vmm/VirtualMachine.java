@@ -61,8 +61,12 @@ final class VirtualMachine implements VmControl {
         this.events = events;
     }
 
-    /** Boots until the VM ends for good; returns how it ended. */
-    Outcome run() throws BootException, InterruptedException {
+    /**
+     * Boots until the VM ends for good; returns how it ended. {@code started} runs once, when
+     * the first boot's vCPUs are running: QMP clients never see the machine half built.
+     */
+    Outcome run(Runnable started) throws BootException, InterruptedException {
+        boolean first = true;
         while (true) {
             Machine m = Machine.build(kvm, supportedCpuid, cpus, ramBytes, boot, serialBackend.output());
             synchronized (lock) {
@@ -70,6 +74,10 @@ final class VirtualMachine implements VmControl {
                 state = paused ? RunState.PAUSED : RunState.RUNNING;
             }
             m.vcpus().start(paused);
+            if (first) {
+                started.run();
+                first = false;
+            }
             StopReason reason = m.vcpus().awaitStop();
             synchronized (lock) {
                 machine = null;

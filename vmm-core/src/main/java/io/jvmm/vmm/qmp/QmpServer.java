@@ -9,6 +9,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
@@ -36,17 +37,28 @@ public final class QmpServer implements QmpEvents, AutoCloseable {
 
     public static QmpServer start(Path path, VmControl vm) throws io.jvmm.vmm.qmp.QmpServer.SocketException {
         try {
-            Files.deleteIfExists(path);
+            // Bind under a temporary name and rename: a client that sees the path must find a
+            // listening socket (Java binds and listens in two steps, and a connect in between
+            // would be refused).
+            Path staging = path.resolveSibling(path.getFileName() + ".jvmm-" + ProcessHandle.current().pid());
+            Files.deleteIfExists(staging);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(path));
-            QmpServer qmp = new QmpServer(path, server, vm);
-            Thread t = new Thread(qmp::acceptLoop, "qmp");
-            t.setDaemon(true);
-            t.start();
-            return qmp;
+            server.bind(UnixDomainSocketAddress.of(staging));
+            Files.move(staging, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return new QmpServer(path, server, vm);
         } catch (IOException e) {
             throw new SocketException("-qmp unix:" + path + ": cannot listen there: " + e.getMessage());
         }
+    }
+
+    /**
+     * Starts answering clients. Until then they wait in the listen backlog, so that the socket
+     * can exist (for whoever waits for it) before the VM is running.
+     */
+    public void serve() {
+        Thread t = new Thread(this::acceptLoop, "qmp");
+        t.setDaemon(true);
+        t.start();
     }
 
     private void acceptLoop() {
