@@ -18,8 +18,9 @@ public final class NodeContract {
   /** The heartbeat Lease of node N's agent is named LEASE_PREFIX + N, in the agent's namespace. */
   public static final String LEASE_PREFIX = "jvmm-agent-";
   /**
-   * VM label set by the operator to the node it chose (mirrors status.nodeName): custom
-   * resources cannot be watched by a status field, so each agent watches by this label.
+   * VM label set by the operator to {@link #nodeLabelValue} of the node it chose (status.nodeName
+   * has the name itself): custom resources cannot be watched by a status field, so each agent
+   * watches by this label.
    */
   public static final String NODE_LABEL = VirtualMachine.GROUP + "/node";
   /** VM finalizer: deletion waits until the agent reports the VMM gone (status.agent.state Absent). */
@@ -27,6 +28,28 @@ public final class NodeContract {
   /** Field manager of the agent's server-side applies to status.agent. */
   public static final String AGENT_FIELD_MANAGER = "jvmm-node-agent";
 
+  private static final int LABEL_VALUE_MAX = 63;
+
   private NodeContract() {
+  }
+
+  /**
+   * The {@link #NODE_LABEL} value for a node: its name where that fits a label value (at most 63
+   * characters), otherwise a prefix of it and a hash of the whole name, so that node names up to
+   * the 253 characters Kubernetes allows still map to one value each.
+   */
+  public static String nodeLabelValue(String nodeName) {
+    if (nodeName.length() <= LABEL_VALUE_MAX) {
+      return nodeName;
+    }
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(nodeName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String hash = java.util.HexFormat.of().formatHex(digest, 0, 8);
+      String prefix = nodeName.substring(0, LABEL_VALUE_MAX - hash.length() - 1).replaceAll("[^A-Za-z0-9]+$", "");
+      return prefix + "-" + hash;
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
   }
 }

@@ -7,4 +7,8 @@ public record NodeUsage(int vcpus, long memoryBytes) {
     public NodeUsage plus(VmDemand vm) {
         return new NodeUsage(vcpus + vm.vcpus(), memoryBytes + vm.memoryBytes());
     }
+
+    public NodeUsage plus(NodeUsage other) {
+        return new NodeUsage(vcpus + other.vcpus, memoryBytes + other.memoryBytes);
+    }
 }
