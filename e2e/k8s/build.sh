@@ -9,6 +9,8 @@
 # A warm cache (binaries present and built from the same sources) makes this a
 # no-op, so CI calls it unconditionally before Maven.
 #
+# `build.sh --print-dir` prints that directory and builds nothing.
+#
 # Environment:
 #   JVMM_CACHE         cache root (default ~/.cache/jvmm); the Go module and
 #                      build caches live under it too, so a warm machine is fast
@@ -28,6 +30,11 @@ fi
 version="${k8s_version#v}"
 target="$cache/kube/k8s/${version}-linux-amd64"
 binaries=(kube-apiserver kube-controller-manager etcd kubectl)
+
+if [[ "${1:-}" == --print-dir ]]; then
+  echo "$target"
+  exit 0
+fi
 
 # The stamp names the sources the binaries came from: a changed pin, wrapper or
 # flag rebuilds them even though the version directory stays the same.
