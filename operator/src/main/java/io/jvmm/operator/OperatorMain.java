@@ -20,7 +20,7 @@ public final class OperatorMain {
     public static void main(String[] args) throws IOException {
         OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
         KubernetesClient client = new KubernetesClientBuilder().build();
-        Operator operator = JvmmOperator.create(client, settings);
+        Operator operator = JvmmOperator.create(client, settings, true);
         Runtime.getRuntime().addShutdownHook(new Thread(operator::stop, "operator-shutdown"));
         serveHealth(settings.healthPort(), operator);
         operator.start();

@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.jvmm.cluster.ClusterNamespace;
 import io.jvmm.cluster.KubeClusterTest;
 import io.jvmm.cluster.KubeControlPlane;
+import io.jvmm.testkit.ProjectRoot;
 import io.jvmm.crds.v1alpha1.AgentStatus.VmmState;
 import io.jvmm.crds.v1alpha1.NodeContract;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
@@ -17,6 +20,8 @@ import io.jvmm.crds.v1alpha1.VirtualMachineStatus.Phase;
 import io.jvmm.domain.ManifestYaml;
 import io.jvmm.operator.JvmmOperator;
 import io.jvmm.operator.OperatorSettings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.List;
@@ -27,28 +32,40 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operator as a local process against a real kube-apiserver, with nodes whose agents the
- * test plays ({@link SimulatedNode}).  Each test labels its nodes and selects them, so that
- * tests sharing the control plane do not place VMs on each other's nodes.
+ * test plays ({@link SimulatedNode}).  The operator acts as its own service account with only
+ * the rights deploy/rbac/operator.yaml grants, so these tests also prove that RBAC sufficient.
+ * Each test labels its nodes and selects them, so that tests sharing the control plane do not
+ * place VMs on each other's nodes.
  */
 @KubeClusterTest
 class VirtualMachineReconcilerClusterTest {
     private static final String AGENTS = "jvmm-system";
     private static final long GIB = 1L << 30;
+    private static final String OPERATOR_ACCOUNT = "system:serviceaccount:" + AGENTS + ":jvmm-operator";
     private static Operator operator;
     private static KubernetesClient admin;
+    private static KubernetesClient operatorClient;
 
     @BeforeAll
-    static void startOperator(KubeControlPlane plane) {
+    static void startOperator(KubeControlPlane plane) throws IOException {
         admin = plane.newClient("default");
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(AGENTS).endMetadata().build())
                 .serverSideApply();
-        operator = JvmmOperator.create(admin, new OperatorSettings(AGENTS, List.of("/var/lib/jvmm"), Optional.empty(), 0));
+        try (var rbac = Files.newInputStream(ProjectRoot.path().resolve("deploy/rbac/operator.yaml"))) {
+            admin.load(rbac).serverSideApply();
+        }
+        Config config = Config.fromKubeconfig(Files.readString(plane.adminKubeconfig()));
+        config.setImpersonateUsername(OPERATOR_ACCOUNT);
+        operatorClient = new KubernetesClientBuilder().withConfig(config).build();
+        operator = JvmmOperator.create(operatorClient,
+                new OperatorSettings(AGENTS, List.of("/var/lib/jvmm"), Optional.of(AGENTS), 0), false);
         operator.start();
     }
 
     @AfterAll
     static void stopOperator() {
         operator.stop();
+        operatorClient.close();
         admin.close();
     }
 
@@ -107,6 +124,14 @@ class VirtualMachineReconcilerClusterTest {
             assertThat(vm.getStatus()).as("status of %s", name).isNotNull();
             assertThat(vm.getStatus().phase).as("phase of %s: %s", name, vm.getStatus().conditions).isEqualTo(phase);
         });
+    }
+
+    @Test
+    void theOperatorHoldsTheLeaderLease() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(admin.leases().inNamespace(AGENTS).withName(JvmmOperator.LEADER_LEASE).get())
+                        .isNotNull()
+                        .satisfies(lease -> assertThat(lease.getSpec().getHolderIdentity()).isNotBlank()));
     }
 
     @Test
