@@ -106,6 +106,10 @@ public final class NodeAgent implements AutoCloseable {
       if (runtime == null) {
         return;
       }
+      if (vm.isPresent() && !runtime.carriedOver) {
+        carryOver(runtime, vm.get());
+        runtime.carriedOver = true;
+      }
       DesiredVm desired = vm.map(DesiredVm::of).orElse(DesiredVm.GONE);
       if (vm.isPresent()) {
         runtime.generation = desired.generation();
@@ -126,6 +130,14 @@ public final class NodeAgent implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       log.error("{}: reconcile failed", key, e);
+    }
+  }
+
+  /** A new agent goes on counting restarts where the last one's status left off. */
+  private void carryOver(VmRuntime runtime, VirtualMachine vm) {
+    AgentStatus before = vm.getStatus() == null ? null : vm.getStatus().agent;
+    if (before != null && settings.nodeName().equals(before.nodeName) && before.restarts != null) {
+      runtime.restarts = Math.max(runtime.restarts, before.restarts);
     }
   }
 

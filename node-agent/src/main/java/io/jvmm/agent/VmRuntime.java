@@ -59,6 +59,8 @@ final class VmRuntime {
   AgentStatus lastReported;
   String lastReportedJson;
   boolean cleanedUp;
+  /** Whether the VM's earlier status.agent (restart count) was taken over yet. */
+  boolean carriedOver;
 
   VmRuntime(VmKey key, AgentSettings settings, VmmSupervisor supervisor, Consumer<VmKey> poke) {
     this.key = key;

@@ -127,12 +127,32 @@ public final class ConsoleHub implements AutoCloseable {
    * {@link Viewer#isWriter()}.
    */
   public Viewer attach(OutputStream sink, boolean wantsToWrite) {
+    try {
+      return attach(sink, wantsToWrite, writer -> { });
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A preamble written to a viewer's sink before any console byte, once its role is known. */
+  public interface Preamble {
+    void write(boolean writer) throws IOException;
+  }
+
+  /** As {@link #attach(OutputStream, boolean)}, with {@code preamble} written first. */
+  public Viewer attach(OutputStream sink, boolean wantsToWrite, Preamble preamble) throws IOException {
     Viewer v = new Viewer(sink);
     synchronized (writerLock) {
       if (wantsToWrite && writer == null) {
         writer = v;
         v.writer = true;
       }
+    }
+    try {
+      preamble.write(v.writer);
+    } catch (IOException e) {
+      detach(v);
+      throw e;
     }
     // Scroll-back and live output must neither overlap nor leave a gap: take the snapshot and
     // join the fan-out under the scroll-back's lock, which append() holds too.

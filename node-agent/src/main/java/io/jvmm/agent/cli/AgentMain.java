@@ -1,0 +1,239 @@
+package io.jvmm.agent.cli;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.jvmm.agent.AgentSettings;
+import io.jvmm.agent.NodeAgent;
+import io.jvmm.agent.console.ConsoleServer;
+import io.jvmm.agent.console.ConsoleTls;
+import io.jvmm.agent.kube.KubernetesConsoleAuthorizer;
+import io.jvmm.agent.kube.KubernetesStatusSink;
+import io.jvmm.agent.kube.KubernetesVmSource;
+import io.jvmm.agent.node.NodeFacts;
+import io.jvmm.agent.node.NodeProbe;
+import io.jvmm.agent.node.NodePublisher;
+import io.jvmm.agent.reconcile.RestartBackoff;
+import io.jvmm.agent.standalone.ControlServer;
+import io.jvmm.agent.standalone.ManifestDirectory;
+import io.jvmm.domain.MemorySize;
+import io.jvmm.domain.NodePathPolicy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * bin/jvmm-agent: the node agent. With a cluster (in a pod, or given a kubeconfig) it runs the
+ * VMs the operator assigned to this node; without one it runs the VMs in a local directory and
+ * answers bin/jvmm-virsh on a UNIX socket.
+ */
+@Command(name = "jvmm-agent", mixinStandardHelpOptions = true, version = "jvmm-agent 0.1.0",
+    description = "Runs the jvmm VMs of one node: one VMM process per VM, driven over QMP, with its console served.%n"
+        + "Standalone (the default without a cluster): the VMs are the manifests and domain XML files in --vm-dir;"
+        + " bin/jvmm-virsh talks to it.%n"
+        + "Kubernetes (in a pod, or with --kubeconfig): the VirtualMachines labelled jvmm.io/node=NODE.")
+public final class AgentMain implements Callable<Integer> {
+
+  enum Mode { auto, standalone, kubernetes }
+
+  @Option(names = "--mode", description = "auto (default: kubernetes in a pod or with --kubeconfig, else"
+      + " standalone), standalone or kubernetes")
+  Mode mode = Mode.auto;
+
+  @Option(names = "--node", description = "This node's name (default: $NODE_NAME, else the host name)")
+  String node;
+
+  @Option(names = "--home", description = "Base directory for the defaults below (default: $JVMM_HOME, else"
+      + " /var/lib/jvmm as root, ~/.jvmm otherwise)")
+  Path home;
+
+  @Option(names = "--state-dir", description = "VM state directories: <dir>/<namespace>/<name>/ (default HOME/vms)")
+  Path stateDir;
+
+  @Option(names = "--vm-dir", description = "Standalone: the VMs to run, one manifest or domain XML per file"
+      + " (default HOME/manifests)")
+  Path vmDir;
+
+  @Option(names = "--control-socket", description = "Standalone: bin/jvmm-virsh's socket (default HOME/agent.sock)")
+  Path controlSocket;
+
+  @Option(names = "--vmm", description = "The VMM for VMs whose spec names no emulator (default: jvmm on PATH)")
+  String vmm = "jvmm";
+
+  @Option(names = "--allow-root", description = "A directory VM files (kernel, disks...) may be in; repeat for"
+      + " more (default: $JVMM_ALLOWED_ROOTS, ':'-separated, else /var/lib/jvmm and HOME)")
+  List<String> allowRoots = new ArrayList<>();
+
+  @Option(names = "--stop-grace", description = "Seconds a guest has to power down when stopped before the VMM"
+      + " is quit (default 30)")
+  long stopGraceSeconds = 30;
+
+  @Option(names = "--restart-backoff", description = "First delay before restarting a VMM that ended, in ms;"
+      + " it doubles up to 5 min (default 1000)")
+  long backoffMillis = 1000;
+
+  @Option(names = "--resync", description = "Milliseconds between looks at every VM without an event (default 2000)")
+  long resyncMillis = 2000;
+
+  @Option(names = "--kubeconfig", description = "Kubernetes: the kubeconfig (default: in-cluster, $KUBECONFIG)")
+  Path kubeconfig;
+
+  @Option(names = "--namespace", description = "Kubernetes: namespace of the heartbeat Lease (default jvmm-system)")
+  String namespace = "jvmm-system";
+
+  @Option(names = "--heartbeat", description = "Kubernetes: seconds between Lease renewals (default 10)")
+  long heartbeatSeconds = 10;
+
+  @Option(names = "--reserve-vcpus", description = "CPUs kept for the host, not offered to VMs (default 1)")
+  int reserveVcpus = 1;
+
+  @Option(names = "--reserve-memory", description = "Memory kept for the host (default 1GiB)")
+  String reserveMemory = "1GiB";
+
+  @Option(names = "--allocatable-vcpus", description = "Report this many vCPUs instead of probing")
+  Integer allocatableVcpus;
+
+  @Option(names = "--allocatable-memory", description = "Report this much memory instead of probing")
+  String allocatableMemory;
+
+  @Option(names = "--kvm", description = "Report KVM as present (true) or absent (false) instead of probing /dev/kvm")
+  Boolean kvm;
+
+  @Option(names = "--console-listen", description = "Kubernetes: console endpoint address, host:port"
+      + " (default 0.0.0.0:7443; port 0 picks one)")
+  String consoleListen = "0.0.0.0:7443";
+
+  @Option(names = "--console-advertise", description = "Kubernetes: the console endpoint as clients reach it,"
+      + " published on the Node (default NODE:PORT)")
+  String consoleAdvertise;
+
+  @Option(names = "--console-tls", description = "Kubernetes: self-signed (default: made with keytool and kept in"
+      + " the state dir), none (plain TCP, tests only), or a PKCS#12 key store path")
+  String consoleTls = "self-signed";
+
+  @Option(names = "--console-tls-password-file", description = "The PKCS#12 key store's password")
+  Path consoleTlsPassword;
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new AgentMain());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    System.exit(cli.execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path base = home != null ? home : defaultHome();
+    String nodeName = node != null ? node : System.getenv().getOrDefault("NODE_NAME",
+        InetAddress.getLocalHost().getHostName().toLowerCase());
+    Path states = stateDir != null ? stateDir : base.resolve("vms");
+    List<String> roots = new ArrayList<>(allowRoots);
+    if (roots.isEmpty()) {
+      String env = System.getenv("JVMM_ALLOWED_ROOTS");
+      if (env != null) {
+        Arrays.stream(env.split(":")).filter(s -> !s.isBlank()).forEach(roots::add);
+      }
+    }
+    if (roots.isEmpty()) {
+      roots.add(NodePathPolicy.DEFAULT_ROOT);
+      roots.add(base.toAbsolutePath().toString());
+    }
+    AgentSettings settings = new AgentSettings(nodeName, states.toAbsolutePath(), vmm, NodePathPolicy.allowing(roots),
+        Duration.ofSeconds(stopGraceSeconds),
+        new RestartBackoff(Duration.ofMillis(backoffMillis), Duration.ofMinutes(5), Duration.ofMinutes(10)),
+        Duration.ofMillis(resyncMillis), 256 * 1024);
+    boolean kubernetes = switch (mode) {
+      case standalone -> false;
+      case kubernetes -> true;
+      case auto -> kubeconfig != null || System.getenv("KUBERNETES_SERVICE_HOST") != null;
+    };
+    Files.createDirectories(states);
+    List<AutoCloseable> open = new ArrayList<>();
+    if (kubernetes) {
+      runKubernetes(settings, open);
+    } else {
+      ManifestDirectory dir = new ManifestDirectory(vmDir != null ? vmDir : base.resolve("manifests"), states);
+      NodeAgent agent = new NodeAgent(settings, dir, (vm, status) -> { });
+      agent.start();
+      open.add(agent);
+      open.add(new ControlServer(controlSocket != null ? controlSocket : base.resolve("agent.sock"), agent, dir));
+      System.err.println("jvmm-agent: standalone on node " + nodeName + ", VMs from " + dir.directory()
+          + ", state in " + states);
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // VMMs keep running: the next agent adopts them.
+      for (int i = open.size() - 1; i >= 0; i--) {
+        try {
+          open.get(i).close();
+        } catch (Exception e) {
+          // shutting down
+        }
+      }
+      stop.countDown();
+    }, "agent-stop"));
+    stop.await();
+    return 0;
+  }
+
+  private void runKubernetes(AgentSettings settings, List<AutoCloseable> open) throws Exception {
+    Config config = kubeconfig != null ? Config.fromKubeconfig(Files.readString(kubeconfig)) : Config.autoConfigure(null);
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    open.add(client);
+    NodeAgent agent = new NodeAgent(settings, new KubernetesVmSource(client, settings.nodeName()),
+        new KubernetesStatusSink(client));
+    agent.start();
+    open.add(agent);
+    Map<String, String> annotations = new LinkedHashMap<>();
+    ConsoleTls tls = switch (consoleTls) {
+      case "none" -> null;
+      case "self-signed" -> ConsoleTls.selfSigned(settings.stateRoot().resolve(".tls"), settings.nodeName());
+      default -> ConsoleTls.load(Path.of(consoleTls), consoleTlsPassword == null ? new char[0]
+          : Files.readString(consoleTlsPassword).trim().toCharArray());
+    };
+    int colon = consoleListen.lastIndexOf(':');
+    ConsoleServer consoles = new ConsoleServer(new InetSocketAddress(consoleListen.substring(0, colon),
+        Integer.parseInt(consoleListen.substring(colon + 1))), tls == null ? null : tls.context(),
+        new KubernetesConsoleAuthorizer(client), agent::console, settings.nodeName());
+    open.add(consoles);
+    annotations.put(NodePublisher.CONSOLE_ENDPOINT_ANNOTATION,
+        consoleAdvertise != null ? consoleAdvertise : settings.nodeName() + ":" + consoles.port());
+    if (tls != null) {
+      annotations.put(NodePublisher.CONSOLE_CERT_ANNOTATION, tls.fingerprint());
+    }
+    NodeProbe probe = NodeProbe.host(reserveVcpus, MemorySize.bytes(reserveMemory).longValueExact());
+    NodePublisher publisher = new NodePublisher(client, settings.nodeName(), namespace,
+        Duration.ofSeconds(heartbeatSeconds), () -> {
+          NodeFacts f = probe.probe();
+          return new NodeFacts(f.arch(), kvm != null ? kvm : f.kvm(),
+              allocatableVcpus != null ? allocatableVcpus : f.allocatableVcpus(),
+              allocatableMemory != null ? MemorySize.bytes(allocatableMemory).longValueExact() : f.allocatableMemory(),
+              f.passthroughDevices());
+        }, annotations, Clock.systemUTC());
+    publisher.start();
+    open.add(publisher);
+    System.err.println("jvmm-agent: node " + settings.nodeName() + " on " + client.getMasterUrl()
+        + ", consoles on port " + consoles.port() + ", state in " + settings.stateRoot());
+  }
+
+  static Path defaultHome() {
+    String env = System.getenv("JVMM_HOME");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    boolean root = "root".equals(System.getProperty("user.name"));
+    return root ? Path.of("/var/lib/jvmm") : Path.of(System.getProperty("user.home"), ".jvmm");
+  }
+}

@@ -1,0 +1,27 @@
+package io.jvmm.agent.console;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** The agent's answer line to a {@link ConsoleRequest}: ok, or the reason it was refused. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class ConsoleReply {
+  public boolean ok;
+  /** Whether this client's keystrokes reach the guest (false: another client writes). */
+  public Boolean writer;
+  public String error;
+
+  public static ConsoleReply refused(String why) {
+    ConsoleReply r = new ConsoleReply();
+    r.error = why;
+    return r;
+  }
+
+  public static ConsoleReply attached(boolean writer) {
+    ConsoleReply r = new ConsoleReply();
+    r.ok = true;
+    r.writer = writer;
+    return r;
+  }
+}

@@ -1,0 +1,85 @@
+package io.jvmm.agent.console;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.util.HexFormat;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The console endpoint's TLS key: a PKCS#12 key store given by the operator of the node, or a
+ * self-signed one the agent makes with the JDK's keytool on first start and keeps. Clients pin
+ * its SHA-256 fingerprint, which the agent publishes on its Node.
+ */
+public final class ConsoleTls {
+  private final SSLContext context;
+  private final String fingerprint;
+
+  private ConsoleTls(SSLContext context, String fingerprint) {
+    this.context = context;
+    this.fingerprint = fingerprint;
+  }
+
+  public SSLContext context() {
+    return context;
+  }
+
+  /** SHA-256 of the certificate's DER encoding, lower-case hex. */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  public static ConsoleTls load(Path keyStore, char[] password) throws IOException, GeneralSecurityException {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(keyStore)) {
+      ks.load(in, password);
+    }
+    String alias = ks.aliases().nextElement();
+    Certificate cert = ks.getCertificate(alias);
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, password);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(kmf.getKeyManagers(), null, new SecureRandom());
+    return new ConsoleTls(ssl, fingerprint(cert));
+  }
+
+  /** The key store in {@code dir}, made with keytool when it is not there yet. */
+  public static ConsoleTls selfSigned(Path dir, String nodeName) throws IOException, GeneralSecurityException {
+    Path store = dir.resolve("console-tls.p12");
+    Path passwordFile = dir.resolve("console-tls.password");
+    if (!Files.exists(store)) {
+      Files.createDirectories(dir);
+      byte[] random = new byte[18];
+      new SecureRandom().nextBytes(random);
+      String password = HexFormat.of().formatHex(random);
+      Files.writeString(passwordFile, password);
+      String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+      Process p = new ProcessBuilder(List.of(keytool, "-genkeypair", "-alias", "console", "-keyalg", "EC",
+          "-groupname", "secp256r1", "-dname", "CN=jvmm-agent-" + nodeName, "-ext", "SAN=dns:" + nodeName,
+          "-validity", "3650", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", password))
+          .redirectErrorStream(true).start();
+      String output = new String(p.getInputStream().readAllBytes());
+      try {
+        if (p.waitFor() != 0) {
+          throw new IOException("keytool could not make the console's TLS key: " + output);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while making the console's TLS key", e);
+      }
+    }
+    return load(store, Files.readString(passwordFile).trim().toCharArray());
+  }
+
+  static String fingerprint(Certificate cert) throws GeneralSecurityException {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+  }
+}

@@ -1,0 +1,223 @@
+package io.jvmm.agent.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.jvmm.agent.AgentSettings;
+import io.jvmm.agent.NodeAgent;
+import io.jvmm.agent.TestVms;
+import io.jvmm.agent.console.ConsoleClient;
+import io.jvmm.agent.console.ConsoleStreams;
+import io.jvmm.agent.qmp.UnixSocketStreams;
+import io.jvmm.agent.reconcile.RestartBackoff;
+import io.jvmm.crds.v1alpha1.RestartPolicy;
+import io.jvmm.crds.v1alpha1.VirtualMachine;
+import io.jvmm.domain.ManifestYaml;
+import io.jvmm.domain.NodePathPolicy;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The standalone agent end to end on this host: QEMU (TCG) boots the test guest, and the
+ * virsh-like control socket creates, suspends, resumes, attaches to and destroys it, while the
+ * VMM is killed and the agent itself restarted in between.
+ */
+class StandaloneAgentTest {
+  private static final Duration BOOT = Duration.ofSeconds(90);
+
+  @TempDir
+  Path dir;
+  private NodeAgent agent;
+  private ControlServer control;
+  private Path socket;
+
+  @BeforeEach
+  void startAgent() throws Exception {
+    socket = dir.resolve("agent.sock");
+    start();
+  }
+
+  private void start() throws Exception {
+    AgentSettings settings = new AgentSettings("test-node", dir.resolve("vms"), TestVms.tcgVmm(dir).toString(),
+        NodePathPolicy.allowing(TestVms.allowedRoots(dir)), Duration.ofSeconds(2),
+        new RestartBackoff(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(10)),
+        Duration.ofMillis(300), 64 * 1024);
+    ManifestDirectory manifests = new ManifestDirectory(dir.resolve("manifests"), settings.stateRoot());
+    agent = new NodeAgent(settings, manifests, (vm, status) -> { });
+    agent.start();
+    control = new ControlServer(socket, agent, manifests);
+  }
+
+  private void stopAgent() {
+    control.close();
+    agent.close();
+  }
+
+  @AfterEach
+  void destroyEverything() throws Exception {
+    ControlReply list = ask("list", null);
+    for (ControlReply.VmLine vm : list.vms) {
+      ask("destroy", vm.name);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> ask("list", null).vms.isEmpty());
+    await().atMost(Duration.ofSeconds(15)).until(() -> !Files.exists(dir.resolve("vms/default")));
+    stopAgent();
+  }
+
+  private ControlReply ask(String op, String name) throws IOException {
+    ControlRequest r = new ControlRequest();
+    r.op = op;
+    r.name = name;
+    return ask(r);
+  }
+
+  private ControlReply ask(ControlRequest r) throws IOException {
+    try (SocketChannel ch = UnixSocketStreams.connect(socket)) {
+      ConsoleStreams.writeLine(UnixSocketStreams.out(ch), r);
+      return ConsoleStreams.read(ConsoleStreams.readLine(UnixSocketStreams.in(ch)), ControlReply.class);
+    }
+  }
+
+  private ControlReply.VmLine vm(String name) throws IOException {
+    return ask("list", null).vms.stream().filter(v -> v.name.equals(name)).findFirst().orElse(null);
+  }
+
+  private ControlReply.VmLine awaitVm(String name, Predicate<ControlReply.VmLine> condition) {
+    return await().atMost(BOOT).pollInterval(Duration.ofMillis(200)).until(() -> vm(name),
+        v -> v != null && condition.test(v));
+  }
+
+  private ControlReply create(VirtualMachine vm) throws IOException {
+    ControlRequest r = new ControlRequest();
+    r.op = "create";
+    r.fileName = "vm.yaml";
+    vm.setApiVersion(VirtualMachine.API_VERSION);
+    vm.setKind(VirtualMachine.KIND);
+    vm.getMetadata().setNamespace(null);
+    vm.getMetadata().setGeneration(null);
+    r.content = ManifestYaml.write(vm);
+    return ask(r);
+  }
+
+  /** Reads the console until {@code text} shows; returns everything read. */
+  private static String readUntil(InputStream in, String text) throws IOException {
+    ByteArrayOutputStream seen = new ByteArrayOutputStream();
+    byte[] buffer = new byte[4096];
+    long deadline = System.nanoTime() + BOOT.toNanos();
+    while (System.nanoTime() < deadline) {
+      int n = in.read(buffer);
+      if (n < 0) {
+        break;
+      }
+      seen.write(buffer, 0, n);
+      if (seen.toString(StandardCharsets.UTF_8).contains(text)) {
+        return seen.toString(StandardCharsets.UTF_8);
+      }
+    }
+    throw new AssertionError("no '" + text + "' on the console; it showed:\n" + seen.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void createConsoleSuspendResumeDestroy() throws Exception {
+    assertThat(create(TestVms.guest("default", "alpha")).ok).isTrue();
+    ControlReply.VmLine running = awaitVm("alpha", v -> "Running".equals(v.state) && "running".equals(v.qmpStatus));
+    assertThat(running.pid).isPositive();
+
+    ControlRequest attach = new ControlRequest();
+    attach.op = "console";
+    attach.name = "alpha";
+    try (ConsoleClient writer = ConsoleClient.local(socket, attach);
+        ConsoleClient watcher = ConsoleClient.local(socket, attach)) {
+      assertThat(writer.isWriter()).isTrue();
+      assertThat(watcher.isWriter()).as("one writer at a time").isFalse();
+      readUntil(writer.output(), "JVMM-GUEST-READY");
+      readUntil(watcher.output(), "JVMM-GUEST-READY");
+      writer.input().write("echo console-$((6*7))\n".getBytes(StandardCharsets.US_ASCII));
+      writer.input().flush();
+      readUntil(writer.output(), "console-42");
+      readUntil(watcher.output(), "console-42");
+    }
+
+    assertThat(ask("suspend", "alpha").ok).isTrue();
+    awaitVm("alpha", v -> "Paused".equals(v.state) && "paused".equals(v.qmpStatus));
+    assertThat(ask("resume", "alpha").ok).isTrue();
+    awaitVm("alpha", v -> "Running".equals(v.state) && "running".equals(v.qmpStatus));
+
+    long pid = running.pid;
+    assertThat(ask("destroy", "alpha").ok).isTrue();
+    await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+    await().atMost(Duration.ofSeconds(10)).until(() -> vm("alpha") == null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(dir.resolve("vms/default/alpha")));
+  }
+
+  @Test
+  void aKilledVmmIsReportedFailedAndRestartedAndAnAgentRestartAdoptsIt() throws Exception {
+    VirtualMachine vm = TestVms.guest("default", "beta");
+    vm.getSpec().restartPolicy = RestartPolicy.ALWAYS;
+    assertThat(create(vm).ok).isTrue();
+    long first = awaitVm("beta", v -> "running".equals(v.qmpStatus)).pid;
+
+    ProcessHandle.of(first).orElseThrow().destroyForcibly();
+    ControlReply.VmLine failed = awaitVm("beta", v -> "Failed".equals(v.state));
+    assertThat(failed.exitCode).isEqualTo(137);
+    assertThat(failed.message).contains("137").contains("Always");
+    ControlReply.VmLine restarted = awaitVm("beta", v -> "running".equals(v.qmpStatus) && v.pid != null
+        && v.pid != first);
+    assertThat(restarted.restarts).isEqualTo(1);
+
+    // The agent goes away; the VMM must not.
+    stopAgent();
+    Thread.sleep(500);
+    assertThat(ProcessHandle.of(restarted.pid).map(ProcessHandle::isAlive)).contains(true);
+    start();
+    ControlReply.VmLine adopted = awaitVm("beta", v -> "running".equals(v.qmpStatus));
+    assertThat(adopted.pid).isEqualTo(restarted.pid);
+    // The console still works, with the guest's earlier output in the scroll-back.
+    ControlRequest attach = new ControlRequest();
+    attach.op = "console";
+    attach.name = "beta";
+    try (ConsoleClient console = ConsoleClient.local(socket, attach)) {
+      readUntil(console.output(), "JVMM-GUEST-READY");
+    }
+  }
+
+  @Test
+  void aVmThatNeverRestartsStaysStoppedAfterTheGuestPowersOff() throws Exception {
+    VirtualMachine vm = TestVms.guest("default", "gamma");
+    vm.getSpec().os.cmdline = "console=ttyS0 quiet";
+    vm.getSpec().restartPolicy = RestartPolicy.NEVER;
+    assertThat(create(vm).ok).isTrue();
+    ControlReply.VmLine stopped = awaitVm("gamma", v -> "Stopped".equals(v.state));
+    assertThat(stopped.exitCode).isZero();
+    assertThat(stopped.pid).isNull();
+    assertThat(Files.readString(dir.resolve("vms/default/gamma/serial.log"))).contains("JVMM-GUEST-READY");
+  }
+
+  @Test
+  void refusesWhatItCannotRun() throws Exception {
+    VirtualMachine outside = TestVms.guest("default", "delta");
+    outside.getSpec().os.kernel = "/etc/passwd";
+    ControlReply created = create(outside);
+    assertThat(created.ok).isFalse();
+    assertThat(created.error).contains("spec.os.kernel").contains("outside the allowed roots");
+    assertThat(ask("suspend", "nobody").error).contains("no VM named nobody");
+    ControlRequest attach = new ControlRequest();
+    attach.op = "console";
+    attach.name = "nobody";
+    assertThatThrownBy(() -> ConsoleClient.local(socket, attach)).hasMessageContaining("no VM named nobody");
+    assertThat(Optional.ofNullable(ask("list", null).vms)).get().asList().isEmpty();
+  }
+}
