@@ -9,24 +9,26 @@ import java.util.List;
 
 /**
  * libvirt {@code <devices>}, one list per element name. The list sizes bound the cost of the
- * CEL rules that compare items pairwise (the API server refuses rules it cannot bound).
+ * CEL rules (pairwise comparisons, and the PCI address checks run once per item): the API
+ * server adds up the estimated cost of every rule and refuses a CRD over its budget. A bus
+ * has at most 30 root ports and devices besides.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"controllers", "disks", "interfaces", "consoles", "vsock", "rngs", "hostdevs", "memballoon"})
 public class Devices {
-  @Size(max = 32)
+  @Size(max = 24)
   @ValidationRule(value = "self.all(a, self.exists_one(b, b.type == a.type && b.index == a.index))",
       message = "controller indexes must be unique per controller type")
   @JsonPropertyDescription("<controller> elements: pcie-root-port controllers (the PCI buses 1..N) and the"
       + " virtio-serial controller that consoles need")
   public List<Controller> controllers;
 
-  @Size(max = 24)
+  @Size(max = 16)
   @ValidationRule(value = "self.all(a, self.exists_one(b, b.target.dev == a.target.dev))",
       message = "disk target devs must be unique")
   public List<Disk> disks;
 
-  @Size(max = 16)
+  @Size(max = 8)
   @ValidationRule(value = "self.all(a, !has(a.mac) || self.exists_one(b, has(b.mac) && b.mac.address.lowerAscii() == a.mac.address.lowerAscii()))",
       message = "interface MAC addresses must be unique")
   public List<NetworkInterface> interfaces;
@@ -37,10 +39,10 @@ public class Devices {
 
   public Vsock vsock;
 
-  @Size(max = 4)
+  @Size(max = 2)
   public List<Rng> rngs;
 
-  @Size(max = 16)
+  @Size(max = 8)
   public List<Hostdev> hostdevs;
 
   public Memballoon memballoon;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
@@ -72,6 +73,7 @@ public class Disk {
   public static class Source {
     @Required
     @Pattern(Quantities.ABSOLUTE_PATH_PATTERN)
+  @Size(max = Quantities.MAX_PATH_LENGTH)
     @ValidationRule(value = Quantities.NO_DOT_DOT_RULE, message = "file must not contain '..' segments")
     @JsonPropertyDescription("Absolute path of the image on the node")
     public String file;
@@ -83,6 +85,7 @@ public class Disk {
   public static class Target {
     @Required
     @Pattern("^[a-z][a-z0-9]{1,15}$")
+    @Size(max = 16)
     @JsonPropertyDescription("Device name as libvirt knows it (hda, vda...); also the device id on the VMM command line")
     public String dev;
 

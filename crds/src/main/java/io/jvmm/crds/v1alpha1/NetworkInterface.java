@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
@@ -44,6 +45,7 @@ public class NetworkInterface {
   public static class Mac {
     @Required
     @Pattern(Quantities.UNICAST_MAC_PATTERN)
+    @Size(max = 17)
     @JsonPropertyDescription("Unicast MAC address, six hex octets separated by ':' (first octet even)")
     public String address;
   }
@@ -52,6 +54,7 @@ public class NetworkInterface {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Source {
     @Pattern("^[A-Za-z0-9_.:-]{1,15}$")
+    @Size(max = 15)
     @JsonPropertyDescription("Host bridge the node agent attaches the tap device to")
     public String bridge;
   }
@@ -61,6 +64,7 @@ public class NetworkInterface {
   public static class Target {
     @Required
     @Pattern("^[A-Za-z0-9_.:-]{1,15}$")
+    @Size(max = 15)
     @JsonPropertyDescription("Host tap device name (at most 15 characters, the kernel's IFNAMSIZ)")
     public String dev;
   }

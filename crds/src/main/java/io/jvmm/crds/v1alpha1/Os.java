@@ -28,11 +28,13 @@ public class Os {
   public Machine machine;
 
   @Pattern(Quantities.ABSOLUTE_PATH_PATTERN)
+  @Size(max = Quantities.MAX_PATH_LENGTH)
   @ValidationRule(value = Quantities.NO_DOT_DOT_RULE, message = "kernel must not contain '..' segments")
   @JsonPropertyDescription("Absolute path of the guest kernel on the node (<kernel>)")
   public String kernel;
 
   @Pattern(Quantities.ABSOLUTE_PATH_PATTERN)
+  @Size(max = Quantities.MAX_PATH_LENGTH)
   @ValidationRule(value = Quantities.NO_DOT_DOT_RULE, message = "initrd must not contain '..' segments")
   @JsonPropertyDescription("Absolute path of the initial ramdisk on the node (<initrd>)")
   public String initrd;
@@ -67,6 +69,7 @@ public class Os {
 
     @Required
     @Pattern(Quantities.ABSOLUTE_PATH_PATTERN)
+  @Size(max = Quantities.MAX_PATH_LENGTH)
     @ValidationRule(value = Quantities.NO_DOT_DOT_RULE, message = "path must not contain '..' segments")
     @JsonPropertyDescription("Absolute path of the firmware code on the node")
     public String path;
@@ -82,11 +85,13 @@ public class Os {
   @ValidationRule(value = "has(self.template) || has(self.path)", message = "nvram needs template or path")
   public static class Nvram {
     @Pattern(Quantities.ABSOLUTE_PATH_PATTERN)
+  @Size(max = Quantities.MAX_PATH_LENGTH)
     @ValidationRule(value = Quantities.NO_DOT_DOT_RULE, message = "template must not contain '..' segments")
     @JsonPropertyDescription("Variable store copied to path when path does not exist yet")
     public String template;
 
     @Pattern(Quantities.ABSOLUTE_PATH_PATTERN)
+  @Size(max = Quantities.MAX_PATH_LENGTH)
     @ValidationRule(value = Quantities.NO_DOT_DOT_RULE, message = "path must not contain '..' segments")
     @JsonPropertyDescription("This VM's variable store; in the VM's state directory when absent")
     public String path;

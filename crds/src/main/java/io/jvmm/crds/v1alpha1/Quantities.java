@@ -9,6 +9,11 @@ public final class Quantities {
   public static final String ABSOLUTE_PATH_PATTERN = "^/[^\\x00]*$";
   /** CEL: no '..' segment, so that a path cannot climb out of an allowed root. */
   public static final String NO_DOT_DOT_RULE = "!self.contains('/../') && !self.endsWith('/..')";
+  /**
+   * Longest node path accepted (Linux PATH_MAX is 4096). Every string a CEL rule reads needs a
+   * bound: the API server refuses rules whose estimated cost, computed from these, is too high.
+   */
+  public static final int MAX_PATH_LENGTH = 1024;
   /** A unicast MAC: the least significant bit of the first octet clear. */
   public static final String UNICAST_MAC_PATTERN = "^[0-9a-fA-F][02468aceACE](:[0-9a-fA-F]{2}){5}$";
 

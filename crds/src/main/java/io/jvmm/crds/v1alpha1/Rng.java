@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
@@ -53,6 +54,7 @@ public class Rng {
 
     @Required
     @Pattern(Quantities.ABSOLUTE_PATH_PATTERN)
+  @Size(max = Quantities.MAX_PATH_LENGTH)
     @ValidationRule(value = Quantities.NO_DOT_DOT_RULE, message = "path must not contain '..' segments")
     @JsonPropertyDescription("File on the node the entropy is read from")
     public String path;

@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
@@ -51,6 +52,7 @@ public class VirtualMachineSpec {
   public Features features;
 
   @Pattern(Quantities.ABSOLUTE_PATH_PATTERN)
+  @Size(max = Quantities.MAX_PATH_LENGTH)
   @JsonPropertyDescription("Path of the VMM binary on the node (libvirt <emulator>); the node's jvmm when absent")
   public String emulator;
 
