@@ -182,6 +182,11 @@ public final class VirtualMachineValidator {
   }
 
   private void devices(VirtualMachineSpec spec, Devices d) {
+    count("spec.devices.controllers", d.controllers, Devices.MAX_CONTROLLERS);
+    count("spec.devices.disks", d.disks, Devices.MAX_DISKS);
+    count("spec.devices.interfaces", d.interfaces, Devices.MAX_INTERFACES);
+    count("spec.devices.rngs", d.rngs, Devices.MAX_RNGS);
+    count("spec.devices.hostdevs", d.hostdevs, Devices.MAX_HOSTDEVS);
     Map<String, String> ids = new HashMap<>();
     controllers(d, ids);
     if (d.disks != null) {
@@ -211,6 +216,13 @@ public final class VirtualMachineValidator {
       id("spec.devices.memballoon.alias.name", DeviceIds.balloon(d.memballoon.alias), ids);
     }
     addresses(spec);
+  }
+
+  /** The CRD's maxItems, so that a VM from domain XML is held to what the API server takes. */
+  private void count(String path, List<?> items, int max) {
+    if (items != null && items.size() > max) {
+      problems.add(path, items.size() + " items; at most " + max + " are supported");
+    }
   }
 
   private void controllers(Devices d, Map<String, String> ids) {

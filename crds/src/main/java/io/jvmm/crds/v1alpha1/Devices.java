@@ -16,33 +16,40 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"controllers", "disks", "interfaces", "consoles", "vsock", "rngs", "hostdevs", "memballoon"})
 public class Devices {
-  @Size(max = 24)
+  public static final int MAX_CONTROLLERS = 24;
+  public static final int MAX_DISKS = 16;
+  public static final int MAX_INTERFACES = 8;
+  public static final int MAX_CONSOLES = 1;
+  public static final int MAX_RNGS = 2;
+  public static final int MAX_HOSTDEVS = 8;
+
+  @Size(max = MAX_CONTROLLERS)
   @ValidationRule(value = "self.all(a, self.exists_one(b, b.type == a.type && b.index == a.index))",
       message = "controller indexes must be unique per controller type")
   @JsonPropertyDescription("<controller> elements: pcie-root-port controllers (the PCI buses 1..N) and the"
       + " virtio-serial controller that consoles need")
   public List<Controller> controllers;
 
-  @Size(max = 16)
+  @Size(max = MAX_DISKS)
   @ValidationRule(value = "self.all(a, self.exists_one(b, b.target.dev == a.target.dev))",
       message = "disk target devs must be unique")
   public List<Disk> disks;
 
-  @Size(max = 8)
+  @Size(max = MAX_INTERFACES)
   @ValidationRule(value = "self.all(a, !has(a.mac) || self.exists_one(b, has(b.mac) && b.mac.address.lowerAscii() == a.mac.address.lowerAscii()))",
       message = "interface MAC addresses must be unique")
   public List<NetworkInterface> interfaces;
 
-  @Size(max = 1)
+  @Size(max = MAX_CONSOLES)
   @JsonPropertyDescription("<console> elements: at most one virtio console")
   public List<Console> consoles;
 
   public Vsock vsock;
 
-  @Size(max = 2)
+  @Size(max = MAX_RNGS)
   public List<Rng> rngs;
 
-  @Size(max = 8)
+  @Size(max = MAX_HOSTDEVS)
   public List<Hostdev> hostdevs;
 
   public Memballoon memballoon;
