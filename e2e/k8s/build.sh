@@ -51,6 +51,11 @@ if [[ "${JVMM_FORCE_BUILD:-0}" != 1 ]] && warm; then
   exit 0
 fi
 
+# The Go toolchain's own installer puts it in /usr/local/go, which a non-login shell (CI) may not
+# have on PATH.
+if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
+  PATH="/usr/local/go/bin:$PATH"
+fi
 if ! command -v go >/dev/null; then
   echo "build.sh: 'go' is not on PATH; install Go >= $(awk '$1 == "go" { print $2; exit }' "$here/go.mod") (Debian: golang-go) and rerun" >&2
   exit 1
