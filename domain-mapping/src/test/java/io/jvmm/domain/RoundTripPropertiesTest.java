@@ -22,7 +22,7 @@ import net.jqwik.api.Provide;
  * domain XML to VM and back. "The same VM" is judged as libvirt and the API server would:
  * memory by its size in bytes, PCI address parts by their numeric value.
  */
-class RoundTripProperties {
+class RoundTripPropertiesTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
   @Provide
@@ -35,21 +35,21 @@ class RoundTripProperties {
     return VirtualMachineArbitraries.manifests();
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void manifestYamlRoundTripsExactly(@ForAll("manifests") VirtualMachine vm) throws Exception {
     String yaml = ManifestYaml.write(vm);
     VirtualMachine back = ManifestYaml.read(yaml.getBytes(StandardCharsets.UTF_8));
     assertThat((JsonNode) JSON.valueToTree(back)).as(yaml).isEqualTo((JsonNode) JSON.valueToTree(vm));
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void vmToDomainXmlAndBackIsTheSameVm(@ForAll("domainVms") VirtualMachine vm) throws Exception {
     String xml = DomainXmlExporter.toXml(vm);
     VirtualMachine back = DomainXmlImporter.importXml(xml.getBytes(StandardCharsets.UTF_8), false).vm();
     assertThat(normalized(back)).as(xml).isEqualTo(normalized(vm));
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void domainXmlToVmAndBackIsEquivalentXml(@ForAll("domainVms") VirtualMachine generated) throws Exception {
     String xml = DomainXmlExporter.toXml(generated);
     VirtualMachine vm = DomainXmlImporter.importXml(xml.getBytes(StandardCharsets.UTF_8), false).vm();
@@ -71,7 +71,7 @@ class RoundTripProperties {
 
   private static void numericAddresses(JsonNode node) {
     if (node.isArray()) {
-      node.forEach(RoundTripProperties::numericAddresses);
+      node.forEach(RoundTripPropertiesTest::numericAddresses);
       return;
     }
     if (!node.isObject()) {
