@@ -22,9 +22,7 @@ import io.jvmm.domain.xml.DomainXml;
 import io.jvmm.domain.xml.DomainXmlReader;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * libvirt domain XML to VirtualMachine. Values are checked for form here (a number where a
