@@ -71,6 +71,7 @@ final class Machine implements AutoCloseable, PowerControl {
         vm.createIrqchip();
         vm.createPit();
         GuestMemory memory = new GuestMemory(mapRam(ramBytes));
+        StartupTrace.mark("irqchip, PIT and RAM");
 
         Bus ports = new Bus("port I/O");
         Bus mmio = new Bus("MMIO");
@@ -89,7 +90,9 @@ final class Machine implements AutoCloseable, PowerControl {
         memory.write(acpi.base(), acpi.bytes());
         BootGdt.write(memory);
         long pageTables = BootPageTables.write(memory);
+        StartupTrace.mark("devices and ACPI");
         long entry = boot.load(memory, ramBytes, acpi.rsdpAddress());
+        StartupTrace.mark("kernel and initrd loaded");
 
         for (int i = 0; i < cpus; i++) {
             KvmVcpu v = vm.createVcpu(i);

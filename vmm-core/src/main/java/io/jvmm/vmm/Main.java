@@ -57,19 +57,23 @@ public final class Main {
             System.out.println("jvmm " + Version.VERSION + " (QEMU-compatible command line, q35, KVM)");
             return 0;
         }
+        StartupTrace.mark("main");
         VmConfig config = CommandLine.parse(args);
         if (config.daemonize()) {
             return Daemon.start(args, config);
         }
         BzImage kernel = BzImage.read(config.kernel());
         HostMemory.check(config.memoryBytes());
+        StartupTrace.mark("kernel header read");
         DirectKernelBoot boot = new DirectKernelBoot(kernel, config.initrd(), config.append(), config.memoryBytes());
+        StartupTrace.mark("boot checked");
         Kvm kvm;
         try {
             kvm = Kvm.open(KVM_DEVICE);
         } catch (KvmException e) {
             throw new HostException("cannot use " + KVM_DEVICE + ": " + e.getMessage());
         }
+        StartupTrace.mark("kvm open");
         if (config.cpus() > kvm.maxVcpus()) {
             throw new HostException("-smp " + config.cpus() + ": this host's KVM allows at most " + kvm.maxVcpus() + " vCPUs");
         }
@@ -80,19 +84,28 @@ public final class Main {
                     config.noReboot(), config.startPaused());
             if (config.qmpSocket() != null) {
                 try {
-                    qmp = QmpServer.start(config.qmpSocket(), vm);
+                    qmp = QmpServer.start(config.qmpSocket(), vm, "jvmm " + Version.VERSION);
                 } catch (QmpServer.SocketException e) {
                     throw new HostException(e.getMessage());
                 }
                 vm.events(qmp);
             }
             writePidfile(config.pidfile());
+            for (String signal : new String[] {"TERM", "INT", "HUP"}) {
+                // Like QEMU ("terminating on signal"): a stop request, not an abrupt death, so
+                // that QMP clients get SHUTDOWN and the pidfile and sockets are cleaned up.
+                sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+                    System.err.println("jvmm: terminating on signal " + s.getNumber());
+                    vm.terminateOnSignal();
+                });
+            }
             QmpServer monitor = qmp;
             VirtualMachine.Outcome outcome = vm.run(() -> {
                 if (monitor != null) {
                     monitor.serve();
                 }
                 Daemon.reportReady();
+                StartupTrace.mark("vcpus started");
             });
             if (outcome.message() != null) {
                 System.err.println("jvmm: " + outcome.message());

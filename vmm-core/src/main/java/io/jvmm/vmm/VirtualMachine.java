@@ -35,11 +35,14 @@ final class VirtualMachine implements VmControl {
     private Machine machine;
     private RunState state = RunState.PRELAUNCH;
     private boolean paused;
+    /** A stop asked for while no machine was running (between boots): applied to the next one. */
+    private StopReason pendingStop;
 
     VirtualMachine(Kvm kvm, int cpus, long ramBytes, DirectKernelBoot boot, CharBackend serialBackend, boolean noReboot,
                    boolean startPaused) {
         this.kvm = kvm;
         this.supportedCpuid = kvm.supportedCpuid();
+        StartupTrace.mark("supported CPUID read");
         this.cpus = cpus;
         this.ramBytes = ramBytes;
         this.boot = boot;
@@ -69,9 +72,16 @@ final class VirtualMachine implements VmControl {
         boolean first = true;
         while (true) {
             Machine m = Machine.build(kvm, supportedCpuid, cpus, ramBytes, boot, serialBackend.output());
+            StartupTrace.mark("machine built");
+            StopReason early;
             synchronized (lock) {
                 machine = m;
                 state = paused ? RunState.PAUSED : RunState.RUNNING;
+                early = pendingStop;
+                pendingStop = null;
+            }
+            if (early != null) {
+                m.vcpus().stop(early);
             }
             m.vcpus().start(paused);
             if (first) {
@@ -155,6 +165,11 @@ final class VirtualMachine implements VmControl {
         stopMachine(StopReason.quit("host-qmp-quit"));
     }
 
+    /** SIGTERM, SIGINT or SIGHUP: end the VM as QEMU does, with status 0 and a SHUTDOWN event. */
+    void terminateOnSignal() {
+        stopMachine(StopReason.quit("host-signal"));
+    }
+
     @Override
     public void powerdown() {
         Machine m;
@@ -176,6 +191,9 @@ final class VirtualMachine implements VmControl {
         Machine m;
         synchronized (lock) {
             m = machine;
+            if (m == null && pendingStop == null) {
+                pendingStop = reason;
+            }
         }
         if (m != null) {
             m.vcpus().stop(reason);

@@ -17,6 +17,11 @@ public final class Kvm implements AutoCloseable {
         this.fd = fd;
     }
 
+    /** Loads and binds the C library calls, without opening anything (for start-up training). */
+    public static void loadLibrary() {
+        LibC.INSTANCE.getClass();
+    }
+
     public static Kvm open(String path) {
         int fd = LibC.INSTANCE.open(path, LibC.O_RDWR | LibC.O_CLOEXEC);
         if (fd < 0) {

@@ -19,23 +19,25 @@ import java.util.Map;
 public final class QmpServer implements QmpEvents, AutoCloseable {
     /** The QEMU release whose QMP jvmm follows, reported in the greeting and query-version. */
     public static final int[] QEMU_VERSION = {8, 2, 0};
-    private static final String PACKAGE = "jvmm 0.1.0";
 
     private final Path path;
     private final ServerSocketChannel server;
     private final ObjectMapper json = new ObjectMapper();
     private final QmpCommands commands;
     private final VmControl vm;
+    private final String packageName;
     private volatile QmpSession session;
 
-    private QmpServer(Path path, ServerSocketChannel server, VmControl vm) {
+    private QmpServer(Path path, ServerSocketChannel server, VmControl vm, String packageName) {
         this.path = path;
         this.server = server;
         this.vm = vm;
-        this.commands = new QmpCommands(json, vm, QEMU_VERSION, PACKAGE);
+        this.packageName = packageName;
+        this.commands = new QmpCommands(json, vm, QEMU_VERSION, packageName);
     }
 
-    public static QmpServer start(Path path, VmControl vm) throws io.jvmm.vmm.qmp.QmpServer.SocketException {
+    /** Listens on {@code path}; {@code packageName} is what query-version and the greeting call the VMM. */
+    public static QmpServer start(Path path, VmControl vm, String packageName) throws SocketException {
         try {
             // Bind under a temporary name and rename: a client that sees the path must find a
             // listening socket (Java binds and listens in two steps, and a connect in between
@@ -45,7 +47,7 @@ public final class QmpServer implements QmpEvents, AutoCloseable {
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(staging));
             Files.move(staging, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return new QmpServer(path, server, vm);
+            return new QmpServer(path, server, vm, packageName);
         } catch (IOException e) {
             throw new SocketException("-qmp unix:" + path + ": cannot listen there: " + e.getMessage());
         }
@@ -84,7 +86,7 @@ public final class QmpServer implements QmpEvents, AutoCloseable {
         q.put("micro", QEMU_VERSION[2]);
         q.put("minor", QEMU_VERSION[1]);
         q.put("major", QEMU_VERSION[0]);
-        version.put("package", PACKAGE);
+        version.put("package", packageName);
         qmp.putArray("capabilities");
         return g;
     }

@@ -85,7 +85,7 @@ class QmpServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = QmpServer.start(dir.resolve("qmp.sock"), vm);
+        server = QmpServer.start(dir.resolve("qmp.sock"), vm, "jvmm test");
         server.serve();
     }
 

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Times guest boots under jvmm and QEMU with one shared command line; see boot.sh."""
+import argparse
+import os
+import statistics
+import subprocess
+import threading
+import time
+
+START = b"JVMM-GUEST-START"
+
+
+def guest_ram_and_total_rss(pid, ram_bytes):
+    """(RSS of the mapping that holds guest RAM, total RSS) in KiB, from /proc/PID/smaps."""
+    guest, total, size, rss = 0, 0, 0, 0
+    try:
+        with open(f"/proc/{pid}/smaps") as f:
+            for line in f:
+                if line[0] in "0123456789abcdef" and "-" in line.split()[0]:
+                    if size * 1024 >= ram_bytes * 0.75:
+                        guest = max(guest, rss)
+                    lo, hi = line.split()[0].split("-")
+                    size, rss = (int(hi, 16) - int(lo, 16)) // 1024, 0
+                elif line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                    total += rss
+        if size * 1024 >= ram_bytes * 0.75:
+            guest = max(guest, rss)
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return None
+    return guest, total
+
+
+def run_once(argv, ram_bytes):
+    t0 = time.monotonic()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    marks = {}
+    peak = {"total": 0, "overhead": 0}
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            r = guest_ram_and_total_rss(proc.pid, ram_bytes)
+            if r:
+                guest, total = r
+                peak["total"] = max(peak["total"], total)
+                peak["overhead"] = max(peak["overhead"], total - guest)
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    tail = b""
+    for chunk in iter(lambda: proc.stdout.read1(4096), b""):
+        tail = (tail + chunk)[-4096:]
+        if "start" not in marks and START in tail:
+            marks["start"] = time.monotonic() - t0
+    _, status, usage = os.wait4(proc.pid, 0)
+    marks["exit"] = time.monotonic() - t0
+    done.set()
+    sampler.join()
+    code = os.waitstatus_to_exitcode(status)
+    proc.returncode = code
+    if code != 0 or "start" not in marks:
+        raise SystemExit(f"{argv[0]} failed (exit {code}); output ends:\n{tail.decode(errors='replace')}")
+    return marks["start"], marks["exit"], usage.ru_maxrss, peak["overhead"]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--jvmm", required=True)
+    p.add_argument("--image", required=True)
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--smp", type=int, default=1)
+    p.add_argument("--mem", default="256M")
+    a = p.parse_args()
+    unit = {"M": 1 << 20, "G": 1 << 30}[a.mem[-1]]
+    ram = int(a.mem[:-1]) * unit
+    shared = ["-machine", "q35", "-accel", "kvm", "-m", a.mem, "-smp", str(a.smp),
+              "-kernel", f"{a.image}/vmlinuz", "-initrd", f"{a.image}/initramfs.img",
+              "-append", "console=ttyS0 quiet", "-nodefaults", "-no-user-config", "-nographic",
+              "-no-reboot", "-serial", "stdio"]
+    vmms = {"jvmm": [a.jvmm] + shared, "qemu": ["qemu-system-x86_64"] + shared}
+    results = {name: [] for name in vmms}
+    for i in range(a.runs):
+        for name, argv in vmms.items():
+            r = run_once(argv, ram)
+            results[name].append(r)
+            print(f"run {i + 1} {name:5s} start {r[0]:7.3f} s  exit {r[1]:7.3f} s  "
+                  f"peak RSS {r[2] / 1024:7.1f} MiB  beyond guest RAM {r[3] / 1024:6.1f} MiB", flush=True)
+    med = {n: [statistics.median(x[k] for x in rs) for k in range(4)] for n, rs in results.items()}
+    print()
+    print(f"guest: {a.image}  shape: -smp {a.smp} -m {a.mem}  runs: {a.runs} each, alternating; medians")
+    print(f"{'':22s}{'jvmm':>12s}{'qemu':>12s}{'jvmm/qemu':>12s}")
+    rows = [("to start marker (s)", 0, 1), ("to exit (s)", 1, 1), ("peak RSS (MiB)", 2, 1024),
+            ("RSS beyond guest (MiB)", 3, 1024)]
+    for label, k, scale in rows:
+        j, q = med["jvmm"][k] / scale, med["qemu"][k] / scale
+        print(f"{label:22s}{j:12.2f}{q:12.2f}{(j / q if q else float('nan')):12.2f}")
+
+
+if __name__ == "__main__":
+    main()
