@@ -31,9 +31,12 @@ public record KubeBinaries(Path kubeApiTestDir, String version, Path directory) 
    * @throws IllegalStateException naming the directory searched and the command that fills it
    */
   public static KubeBinaries locate() {
-    Path kubeDir = cacheRoot().resolve("kube");
+    return locate(cacheRoot(), System.getProperty("jvmm.kube.version"));
+  }
+
+  static KubeBinaries locate(Path cacheRoot, String wanted) {
+    Path kubeDir = cacheRoot.resolve("kube");
     Path versionsDir = kubeDir.resolve("k8s");
-    String wanted = System.getProperty("jvmm.kube.version");
     Optional<String> found;
     try (Stream<Path> dirs = Files.isDirectory(versionsDir) ? Files.list(versionsDir) : Stream.empty()) {
       found = dirs

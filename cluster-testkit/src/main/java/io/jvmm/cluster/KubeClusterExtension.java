@@ -56,6 +56,7 @@ public final class KubeClusterExtension implements ParameterResolver {
   static String namespaceName(Method method) {
     String base = (method.getDeclaringClass().getSimpleName() + "-" + method.getName())
         .replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+        .replaceAll("([A-Z])([A-Z][a-z])", "$1-$2")
         .toLowerCase(Locale.ROOT)
         .replaceAll("[^a-z0-9-]+", "-");
     String suffix = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
