@@ -15,6 +15,9 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"controllers", "disks", "interfaces", "consoles", "vsock", "rngs", "hostdevs", "memballoon"})
+@ValidationRule(value = "!has(self.consoles) || self.consoles.size() == 0 || (has(self.controllers)"
+    + " && self.controllers.exists(c, c.type == 'virtio-serial'))",
+    message = "a virtio console needs a virtio-serial controller in controllers")
 public class Devices {
   public static final int MAX_CONTROLLERS = 24;
   public static final int MAX_DISKS = 16;

@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
 /**
@@ -19,6 +20,13 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"memory", "vcpu", "iothreads", "os", "features", "emulator", "devices",
     "runState", "restartPolicy", "nodeName", "nodeSelector"})
+// Rules across fields, so that the API server refuses what one object shows wrong; the rest
+// (addresses naming controllers, shared addresses, node paths) is domain-mapping's validation.
+@ValidationRule(value = "self.os.arch == 'aarch64' ? has(self.features.gic) : !has(self.features.gic)",
+    message = "features.gic goes with arch aarch64 (set gic.version 3) and not with x86_64 (remove it)")
+@ValidationRule(value = "!has(self.devices) || !has(self.devices.disks) || self.devices.disks.all(d, !has(d.driver)"
+    + " || !has(d.driver.iothread) || (has(self.iothreads) && d.driver.iothread <= self.iothreads))",
+    message = "a disk's driver.iothread must be one of 1..spec.iothreads")
 public class VirtualMachineSpec {
 
   /**

@@ -74,6 +74,14 @@ class CrdOnApiServerTest {
             "set either auto: true or address (a fixed guest CID), not both"),
         Arguments.of("run state", "  vcpu: 4\n", "  vcpu: 4\n  runState: Sleeping\n",
             "Unsupported value: \"Sleeping\""),
+        Arguments.of("gic on x86_64", "    acpi: true\n", "    acpi: true\n    gic:\n      version: 3\n",
+            "features.gic goes with arch aarch64 (set gic.version 3) and not with x86_64 (remove it)"),
+        Arguments.of("no acpi", "    acpi: true\n", "    acpi: false\n",
+            "acpi must be true: the VMM describes standard VMs with ACPI tables"),
+        Arguments.of("disk on a missing I/O thread", "  iothreads: 1\n", "  iothreads: 0\n",
+            "a disk's driver.iothread must be one of 1..spec.iothreads"),
+        Arguments.of("console without virtio-serial", "    - type: virtio-serial\n", "    - type: pci\n      model: pcie-root-port\n",
+            "a virtio console needs a virtio-serial controller in controllers"),
         Arguments.of("no vCPU", "  vcpu: 4\n", "  vcpu: 0\n", "should be greater than or equal to 1"));
   }
 
