@@ -206,8 +206,29 @@ public final class JvmmDomain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      VirtualMachine vm = readVm(file, lenient, spec.commandLine().getErr());
-      List<Problem> problems = VirtualMachineValidator.validate(vm, nodePaths(roots.roots));
+      byte[] bytes = readInput(file);
+      List<Problem> problems = new ArrayList<>();
+      VirtualMachine vm = null;
+      if (looksLikeXml(bytes)) {
+        try {
+          DomainXmlImporter.Imported imported = DomainXmlImporter.importXml(bytes, lenient);
+          imported.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+          vm = imported.vm();
+        } catch (InvalidVirtualMachineException strict) {
+          problems.addAll(strict.problems());
+          // Unsupported names do not stop the rest of the check: all problems at once.
+          try {
+            vm = lenient ? null : DomainXmlImporter.importXml(bytes, true).vm();
+          } catch (InvalidVirtualMachineException unreadable) {
+            vm = null;
+          }
+        }
+      } else {
+        vm = ManifestYaml.read(bytes);
+      }
+      if (vm != null) {
+        problems.addAll(VirtualMachineValidator.validate(vm, nodePaths(roots.roots)));
+      }
       PrintWriter out = spec.commandLine().getOut();
       if (problems.isEmpty()) {
         out.println(file + ": valid");

@@ -110,6 +110,19 @@ class JvmmDomainTest {
   }
 
   @Test
+  void validateReportsUnsupportedNamesAndVmProblemsTogether(@TempDir Path dir) throws Exception {
+    Path xml = dir.resolve("d.xml");
+    Files.writeString(xml, Files.readString(Path.of(example("seed-vm.xml")))
+        .replace("<vcpu>4</vcpu>", "<vcpu placement='static'>4</vcpu>")
+        .replace("<iothreads>1</iothreads>", ""));
+    Run r = run("validate", "--allowed-root", "/path/to", xml.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).isEqualTo("/domain/vcpu/@placement: unsupported attribute placement\n"
+        + "spec.devices.disks[0].driver.iothread: I/O thread 1 does not exist; set spec.iothreads to at least 1 or"
+        + " remove driver.iothread\n");
+  }
+
+  @Test
   void usageErrorsExitTwo() {
     assertThat(run().code()).isEqualTo(2);
     assertThat(run("frobnicate").code()).isEqualTo(2);
