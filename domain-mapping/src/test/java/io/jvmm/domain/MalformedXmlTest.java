@@ -89,6 +89,17 @@ class MalformedXmlTest {
   }
 
   @Test
+  void predefinedEntitiesAndCharacterReferencesAreText() throws Exception {
+    String xml = Examples.read("seed-vm.xml")
+        .replace("<cmdline>console=ttyS0", "<cmdline>x=&amp;&lt;&#65; console=ttyS0")
+        .replace("<source bridge='qbr0'/>", "<source bridge='q&amp;0'/>");
+    io.jvmm.crds.v1alpha1.VirtualMachine vm =
+        DomainXmlImporter.importXml(xml.getBytes(StandardCharsets.UTF_8), false).vm();
+    assertThat(vm.getSpec().os.cmdline).startsWith("x=&<A console=ttyS0");
+    assertThat(vm.getSpec().devices.interfaces.get(0).source.bridge).isEqualTo("q&0");
+  }
+
+  @Test
   void undeclaredEntityWithoutDoctype() {
     assertThat(problems("<domain type='kvm'><name>&xxe;</name></domain>")).singleElement()
         .satisfies(p -> assertThat(p.message()).isEqualTo("entity reference &xxe; is not allowed; write the text"
