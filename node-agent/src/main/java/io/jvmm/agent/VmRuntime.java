@@ -83,7 +83,7 @@ final class VmRuntime {
       process = p;
       hasVirtioConsole = java.nio.file.Files.exists(state.consoleSocket());
       watch(p);
-      connectConsoles(Duration.ofSeconds(2));
+      connectConsoles();
     }, () -> state.readExitStatus().ifPresent(code -> {
       lastExitCode = code;
       exitedAt = Instant.now();
@@ -157,27 +157,20 @@ final class VmRuntime {
     state.create();
     process = supervisor.start(state, argv);
     watch(process);
-    connectConsoles(Duration.ofSeconds(10));
+    connectConsoles();
   }
 
   private void watch(VmmProcess p) {
     p.exit().thenRun(() -> poke.accept(key));
   }
 
-  private void connectConsoles(Duration patience) {
-    // The chardev sockets exist once the VMM has parsed its options; early guest output is
-    // lost unless someone reads it, so connect before anything else.
-    try {
-      serial.connect(state.serialSocket(), patience);
-    } catch (IOException e) {
-      log.warn("{}: {}", key, e.getMessage());
-    }
+  private void connectConsoles() {
+    // The chardev sockets appear once the VMM has parsed its options; connect as soon as they
+    // do, from threads of their own, so that the reconcile thread never waits on a VMM.
+    VmmProcess p = process;
+    serial.connectInBackground(state.serialSocket(), p::isAlive);
     if (hasVirtioConsole) {
-      try {
-        console.connect(state.consoleSocket(), patience);
-      } catch (IOException e) {
-        log.warn("{}: {}", key, e.getMessage());
-      }
+      console.connectInBackground(state.consoleSocket(), p::isAlive);
     }
   }
 

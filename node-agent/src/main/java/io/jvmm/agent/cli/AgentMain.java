@@ -18,7 +18,6 @@ import io.jvmm.agent.standalone.ControlServer;
 import io.jvmm.agent.standalone.ManifestDirectory;
 import io.jvmm.domain.MemorySize;
 import io.jvmm.domain.NodePathPolicy;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,8 +135,7 @@ public final class AgentMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path base = home != null ? home : defaultHome();
-    String nodeName = node != null ? node : System.getenv().getOrDefault("NODE_NAME",
-        InetAddress.getLocalHost().getHostName().toLowerCase());
+    String nodeName = node != null ? node : System.getenv().getOrDefault("NODE_NAME", hostName());
     Path states = stateDir != null ? stateDir : base.resolve("vms");
     List<String> roots = new ArrayList<>(allowRoots);
     if (roots.isEmpty()) {
@@ -226,6 +224,15 @@ public final class AgentMain implements Callable<Integer> {
     open.add(publisher);
     System.err.println("jvmm-agent: node " + settings.nodeName() + " on " + client.getMasterUrl()
         + ", consoles on port " + consoles.port() + ", state in " + settings.stateRoot());
+  }
+
+  /** The kernel's host name: no name service needed (getLocalHost fails where it cannot resolve itself). */
+  static String hostName() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim().toLowerCase();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
   }
 
   static Path defaultHome() {

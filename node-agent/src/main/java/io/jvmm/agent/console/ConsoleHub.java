@@ -72,7 +72,9 @@ public final class ConsoleHub implements AutoCloseable {
     disconnectVmm();
     long deadline = System.nanoTime() + patience.toNanos();
     IOException last = null;
-    while (System.nanoTime() < deadline && !closed) {
+    boolean first = true;
+    while ((first || System.nanoTime() < deadline) && !closed) {
+      first = false;
       try {
         SocketChannel channel = UnixSocketStreams.connect(socket);
         vmm = channel;
@@ -93,6 +95,33 @@ public final class ConsoleHub implements AutoCloseable {
     }
     throw new IOException("cannot connect to the console socket " + socket + " of " + name
         + (last == null ? "" : ": " + last.getMessage()));
+  }
+
+  /**
+   * Connects from a thread of its own, trying every 20 ms while {@code keepTrying} holds: a
+   * VMM that is a JVM may take seconds to create its socket (far more in the nested sandbox),
+   * and the guest's first words are lost unless someone reads them.
+   */
+  public void connectInBackground(Path socket, java.util.function.BooleanSupplier keepTrying) {
+    synchronized (this) {
+      disconnectVmm();
+    }
+    Thread t = new Thread(() -> {
+      while (!closed && keepTrying.getAsBoolean()) {
+        try {
+          connect(socket, Duration.ofMillis(1));
+          return;
+        } catch (IOException e) {
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException ie) {
+            return;
+          }
+        }
+      }
+    }, "console-connect-" + name);
+    t.setDaemon(true);
+    t.start();
   }
 
   public boolean isConnected() {
