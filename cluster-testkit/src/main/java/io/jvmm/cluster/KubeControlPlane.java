@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.jvmm.testkit.ProjectRoot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -242,7 +243,7 @@ public final class KubeControlPlane implements AutoCloseable {
     String override = System.getProperty("jvmm.kube.crds");
     Path crdDir = override != null && !override.isBlank()
         ? Path.of(override)
-        : ProjectRoot.find().resolve("deploy").resolve("crds");
+        : ProjectRoot.path().resolve("deploy").resolve("crds");
     if (!Files.isDirectory(crdDir)) {
       log.info("no CRDs to install: {} does not exist", crdDir);
       return;

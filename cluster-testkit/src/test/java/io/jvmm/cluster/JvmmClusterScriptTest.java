@@ -2,6 +2,7 @@ package io.jvmm.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jvmm.testkit.ProjectRoot;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ class JvmmClusterScriptTest {
   @TempDir
   Path state;
 
-  private final Path script = ProjectRoot.find().resolve("bin/jvmm-cluster");
+  private final Path script = ProjectRoot.path().resolve("bin/jvmm-cluster");
 
   @AfterEach
   void down() throws Exception {
