@@ -3,7 +3,8 @@
 
 Boots the test guest with a console script that prints ticks and waits for the ACPI power
 button, then checks: malformed and unknown commands get QEMU-style errors without disturbing
-the VM; stop pauses the guest (query-status says paused, the console goes quiet); cont
+the VM; system_reset boots the guest again (RESET event); stop pauses the guest
+(query-status says paused, the console goes quiet); cont
 resumes it; system_powerdown presses the power button, the guest powers off through ACPI,
 the SHUTDOWN event arrives and jvmm exits with status 0.
 
@@ -147,7 +148,17 @@ async def qmp_session(path, serial, proc):
     except ExecuteError as e:
         check(e.error.error.class_ == "CommandNotFound", f"unknown command error class {e.error.error.class_}")
 
-    wait_for(lambda: b"JVMM-WAITING-FOR-POWER-BUTTON" in open(serial, "rb").read(), 120, "the guest's script")
+    def count(marker):
+        return open(serial, "rb").read().count(marker)
+
+    wait_for(lambda: count(b"JVMM-WAITING-FOR-POWER-BUTTON") == 1, 120, "the guest's script")
+    await qmp.execute("system_reset")
+    reset = await event("RESET")
+    check(reset.get("data", {}).get("guest") is False, f"RESET event: {reset}")
+    wait_for(lambda: count(b"JVMM-WAITING-FOR-POWER-BUTTON") == 2, 120, "the guest's script after the reset")
+    check(count(b"JVMM-GUEST-START") == 2, "the guest did not boot again after system_reset")
+    check(proc.poll() is None, "jvmm exited on system_reset")
+
     await qmp.execute("stop")
     await event("STOP")
     status = await qmp.execute("query-status")

@@ -31,6 +31,11 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // Binding the C library is the slowest step of start-up under nested virtualisation;
+        // it runs while the command line and the kernel are checked.
+        Thread bind = new Thread(Kvm::loadLibrary, "bind-libc");
+        bind.setDaemon(true);
+        bind.start();
         int status;
         try {
             status = run(List.of(args));

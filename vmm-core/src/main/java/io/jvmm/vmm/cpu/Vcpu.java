@@ -69,6 +69,9 @@ final class Vcpu implements Runnable {
     private void portIo(KvmRun run) {
         byte[] data = new byte[run.ioSize()];
         int port = run.ioPort();
+        if (ExitStatistics.ENABLED) {
+            ExitStatistics.count(run.ioIsOut() ? "out" : "in", port);
+        }
         for (int i = 0, n = run.ioCount(); i < n; i++) {
             if (run.ioIsOut()) {
                 run.ioData(i, data, false);
@@ -83,6 +86,9 @@ final class Vcpu implements Runnable {
     private void mmio(KvmRun run) {
         byte[] data = new byte[run.mmioLength()];
         long address = run.mmioAddress();
+        if (ExitStatistics.ENABLED) {
+            ExitStatistics.count(run.mmioIsWrite() ? "mmio-write" : "mmio-read", address & ~0xfffL);
+        }
         if (run.mmioIsWrite()) {
             run.mmioData(data, false);
             mmio.write(address, data);

@@ -107,6 +107,7 @@ public final class VcpuSet {
                 t.join(20);
             }
         }
+        ExitStatistics.print();
         return reason;
     }
 
