@@ -46,6 +46,11 @@ public final class NodeAgent implements AutoCloseable {
   private final VmReconciler reconciler;
   private final Map<VmKey, VmRuntime> runtimes = new ConcurrentHashMap<>();
   private final Set<VmKey> queued = ConcurrentHashMap.newKeySet();
+  /**
+   * Whether the source has delivered its first full view. Before that, a VM missing from it
+   * is unknown, not gone: acting then would quit every adopted VMM of a restarting agent.
+   */
+  private volatile boolean sourceReady;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "node-agent-reconcile");
     t.setDaemon(true);
@@ -76,6 +81,7 @@ public final class NodeAgent implements AutoCloseable {
       }
     });
     source.start(this::poke);
+    sourceReady = true;
     loop.scheduleWithFixedDelay(this::resyncAll, 0, settings.resync().toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -100,6 +106,9 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   private void reconcile(VmKey key) {
+    if (!sourceReady) {
+      return;
+    }
     try {
       Optional<VirtualMachine> vm = source.get(key);
       VmRuntime runtime = vm.isPresent() ? runtime(key) : runtimes.get(key);

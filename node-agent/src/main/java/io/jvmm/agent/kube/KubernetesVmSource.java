@@ -47,6 +47,16 @@ public final class KubernetesVmSource implements VmSource {
             changed.accept(VmKey.of(vm));
           }
         }, 0);
+    // The agent must not act before it has the whole list: a VM missing from a partial view
+    // would look deleted, and its VMM would be quit.
+    while (!informer.hasSynced()) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while listing VirtualMachines", e);
+      }
+    }
   }
 
   @Override

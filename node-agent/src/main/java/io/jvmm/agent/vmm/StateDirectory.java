@@ -27,6 +27,11 @@ import java.util.stream.Stream;
 public final class StateDirectory {
   /** sun_path is 108 bytes including the terminating NUL. */
   static final int MAX_SOCKET_PATH = 107;
+  /**
+   * jvmm binds its QMP socket under PATH.jvmm-PID and renames it into place (so that a client
+   * never finds a socket that does not listen yet): leave it room for that suffix.
+   */
+  static final int VMM_STAGING_ROOM = 16;
 
   private final VmKey key;
   private final Path dir;
@@ -36,7 +41,7 @@ public final class StateDirectory {
     this.key = key;
     this.dir = root.resolve(key.namespace()).resolve(key.name()).toAbsolutePath();
     Path longest = dir.resolve("console.sock");
-    this.socketDir = longest.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH
+    this.socketDir = longest.toString().getBytes(StandardCharsets.UTF_8).length + VMM_STAGING_ROOM <= MAX_SOCKET_PATH
         ? dir : root.toAbsolutePath().resolve(".sockets").resolve(hash(key));
   }
 
