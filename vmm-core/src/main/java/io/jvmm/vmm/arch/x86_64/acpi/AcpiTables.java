@@ -14,7 +14,7 @@ import java.util.Map;
  * PM1 control register to power off with and a fixed power button for system_powerdown.
  */
 public final class AcpiTables {
-    /** SLP_TYP value of \_S5; {@link io.jvmm.vmm.arch.x86_64.acpi.AcpiTables} and the PM device agree on it. */
+    /** SLP_TYP value of \_S5: the guest writes it to PM1 control to power off, and the PM device looks for it. */
     public static final int S5_SLP_TYP = 5;
     /** Offsets of the PM registers inside the ACPI PM I/O block (QEMU's ICH9 layout). */
     public static final int PM1_EVT_OFFSET = 0x00, PM1_CNT_OFFSET = 0x04, PM_TMR_OFFSET = 0x08, GPE0_OFFSET = 0x20;
