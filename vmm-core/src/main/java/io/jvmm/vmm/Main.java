@@ -33,16 +33,19 @@ public final class Main {
     public static void main(String[] args) {
         // Binding the C library is the slowest step of start-up under nested virtualisation;
         // it runs while the command line and the kernel are checked.
-        Thread bind = new Thread(Kvm::loadLibrary, "bind-libc");
+        Thread bind = new Thread(() -> {
+            try {
+                Kvm.loadLibrary();
+            } catch (RuntimeException | LinkageError e) {
+                // The main path binds again, fails the same way and reports it.
+            }
+        }, "bind-libc");
         bind.setDaemon(true);
         bind.start();
         int status;
         try {
             status = run(List.of(args));
-        } catch (OptionException | BootException | HostException e) {
-            System.err.println("jvmm: " + e.getMessage());
-            status = 1;
-        } catch (KvmException e) {
+        } catch (OptionException | BootException | HostException | KvmException e) {
             System.err.println("jvmm: " + e.getMessage());
             status = 1;
         } catch (InterruptedException e) {
