@@ -137,9 +137,16 @@ final class AgentInCluster implements AutoCloseable {
     return new InetSocketAddress("127.0.0.1", consoles.port());
   }
 
+  /**
+   * The test's end: unlike a real agent's, the harness's VMMs must not outlive it. Kills every
+   * VMM whose pid file is under this agent's state directory.
+   */
   @Override
-  public void close() {
+  public void close() throws Exception {
     stop();
     ns.client().nodes().withName(node).delete();
+    for (var state : io.jvmm.agent.vmm.StateDirectory.existing(stateRoot)) {
+      state.readPid().flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+    }
   }
 }

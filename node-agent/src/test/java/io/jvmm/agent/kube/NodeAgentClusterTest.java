@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.jvmm.agent.ConsoleTranscript;
 import io.jvmm.agent.TestVms;
 import io.jvmm.agent.console.ConsoleClient;
 import io.jvmm.agent.console.ConsoleRequest;
@@ -22,9 +23,6 @@ import io.jvmm.crds.v1alpha1.NodeContract;
 import io.jvmm.crds.v1alpha1.RestartPolicy;
 import io.jvmm.crds.v1alpha1.RunState;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,7 +129,9 @@ class NodeAgentClusterTest {
           && !a.pid.equals(running.pid));
       assertThat(restarted.restarts).isEqualTo(1);
 
-      // The agent restarts: the guest keeps running under the same VMM.
+      // The agent restarts: the guest keeps running under the same VMM, its uptime growing.
+      grantConsole(ns, "watcher");
+      double uptimeBefore = guestUptime(agent, ns, "web", "watcher");
       agent.stop();
       Thread.sleep(1000);
       assertThat(ProcessHandle.of(restarted.pid).map(ProcessHandle::isAlive)).contains(true);
@@ -140,6 +141,7 @@ class NodeAgentClusterTest {
       assertThat(adopted.pid).isEqualTo(restarted.pid);
       assertThat(adopted.restarts).isEqualTo(1);
       assertThat(adopted.startedAt).isEqualTo(restarted.startedAt);
+      assertThat(guestUptime(agent, ns, "web", "watcher")).isGreaterThan(uptimeBefore + 1);
 
       setRunState(ns, "web", RunState.STOPPED);
       AgentStatus stopped = awaitAgent(ns, "web", a -> a.state == VmmState.STOPPED);
@@ -201,10 +203,9 @@ class NodeAgentClusterTest {
           .until(() -> ConsoleClient.remote(agent.consoleEndpoint(), allowed, false, null), c -> c != null);
       try (console) {
         assertThat(console.isWriter()).isTrue();
-        readUntil(console.output(), "JVMM-GUEST-READY");
-        console.input().write("echo shell-$((7*6))\n".getBytes(StandardCharsets.US_ASCII));
-        console.input().flush();
-        readUntil(console.output(), "shell-42");
+        ConsoleTranscript transcript = new ConsoleTranscript(console);
+        transcript.awaitText("JVMM-GUEST-READY", BOOT);
+        assertThat(transcript.typeUntil("echo shell-$((7*6))", Pattern.compile("shell-(42)"), BOOT)).isEqualTo("42");
       }
       ConsoleRequest otherVm = new ConsoleRequest(ns.name(), "missing", true,
           AgentInCluster.token(ns, "operator-person"));
@@ -214,20 +215,28 @@ class NodeAgentClusterTest {
     }
   }
 
-  private static String readUntil(InputStream in, String text) throws IOException {
-    ByteArrayOutputStream seen = new ByteArrayOutputStream();
-    byte[] buffer = new byte[4096];
-    long deadline = System.nanoTime() + BOOT.toNanos();
-    while (System.nanoTime() < deadline) {
-      int n = in.read(buffer);
-      if (n < 0) {
-        break;
-      }
-      seen.write(buffer, 0, n);
-      if (seen.toString(StandardCharsets.UTF_8).contains(text)) {
-        return seen.toString(StandardCharsets.UTF_8);
-      }
+  /** A service account allowed to use the consoles of the namespace's VMs. */
+  private static void grantConsole(ClusterNamespace ns, String serviceAccount) {
+    ns.client().serviceAccounts().resource(new ServiceAccountBuilder().withNewMetadata().withName(serviceAccount)
+        .endMetadata().build()).create();
+    ns.client().rbac().roleBindings().resource(new RoleBindingBuilder().withNewMetadata()
+        .withName(serviceAccount + "-console").endMetadata()
+        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
+        .withName("jvmm-vm-console-" + ns.name()).endRoleRef()
+        .addNewSubject().withKind("ServiceAccount").withName(serviceAccount).withNamespace(ns.name()).endSubject()
+        .build()).create();
+  }
+
+  /** Seconds since the guest booted, asked on its console (the shell the test guest keeps there). */
+  private static double guestUptime(AgentInCluster agent, ClusterNamespace ns, String vm, String serviceAccount)
+      throws Exception {
+    ConsoleRequest request = new ConsoleRequest(ns.name(), vm, true, AgentInCluster.token(ns, serviceAccount));
+    ConsoleClient console = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> ConsoleClient.remote(agent.consoleEndpoint(), request, false, null), c -> c != null);
+    try (console) {
+      ConsoleTranscript transcript = new ConsoleTranscript(console);
+      return Double.parseDouble(transcript.typeUntil("echo UP=$(cut -d' ' -f1 /proc/uptime)",
+          Pattern.compile("UP=(\\d+\\.\\d+)"), BOOT));
     }
-    throw new AssertionError("no '" + text + "' on the console; it showed:\n" + seen.toString(StandardCharsets.UTF_8));
   }
 }

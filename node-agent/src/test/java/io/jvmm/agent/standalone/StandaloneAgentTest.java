@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.jvmm.agent.AgentSettings;
+import io.jvmm.agent.ConsoleTranscript;
 import io.jvmm.agent.NodeAgent;
 import io.jvmm.agent.TestVms;
 import io.jvmm.agent.console.ConsoleClient;
@@ -15,16 +16,14 @@ import io.jvmm.crds.v1alpha1.RestartPolicy;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
 import io.jvmm.domain.ManifestYaml;
 import io.jvmm.domain.NodePathPolicy;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,24 +111,6 @@ class StandaloneAgentTest {
     return ask(r);
   }
 
-  /** Reads the console until {@code text} shows; returns everything read. */
-  private static String readUntil(InputStream in, String text) throws IOException {
-    ByteArrayOutputStream seen = new ByteArrayOutputStream();
-    byte[] buffer = new byte[4096];
-    long deadline = System.nanoTime() + BOOT.toNanos();
-    while (System.nanoTime() < deadline) {
-      int n = in.read(buffer);
-      if (n < 0) {
-        break;
-      }
-      seen.write(buffer, 0, n);
-      if (seen.toString(StandardCharsets.UTF_8).contains(text)) {
-        return seen.toString(StandardCharsets.UTF_8);
-      }
-    }
-    throw new AssertionError("no '" + text + "' on the console; it showed:\n" + seen.toString(StandardCharsets.UTF_8));
-  }
-
   @Test
   void createConsoleSuspendResumeDestroy() throws Exception {
     assertThat(create(TestVms.guest("default", "alpha")).ok).isTrue();
@@ -143,12 +124,12 @@ class StandaloneAgentTest {
         ConsoleClient watcher = ConsoleClient.local(socket, attach)) {
       assertThat(writer.isWriter()).isTrue();
       assertThat(watcher.isWriter()).as("one writer at a time").isFalse();
-      readUntil(writer.output(), "JVMM-GUEST-READY");
-      readUntil(watcher.output(), "JVMM-GUEST-READY");
-      writer.input().write("echo console-$((6*7))\n".getBytes(StandardCharsets.US_ASCII));
-      writer.input().flush();
-      readUntil(writer.output(), "console-42");
-      readUntil(watcher.output(), "console-42");
+      ConsoleTranscript typing = new ConsoleTranscript(writer);
+      ConsoleTranscript watching = new ConsoleTranscript(watcher);
+      typing.awaitText("JVMM-GUEST-READY", BOOT);
+      watching.awaitText("JVMM-GUEST-READY", BOOT);
+      assertThat(typing.typeUntil("echo console-$((6*7))", Pattern.compile("console-(42)"), BOOT)).isEqualTo("42");
+      watching.awaitText("console-42", Duration.ofSeconds(10));
     }
 
     assertThat(ask("suspend", "alpha").ok).isTrue();
@@ -190,7 +171,7 @@ class StandaloneAgentTest {
     attach.op = "console";
     attach.name = "beta";
     try (ConsoleClient console = ConsoleClient.local(socket, attach)) {
-      readUntil(console.output(), "JVMM-GUEST-READY");
+      new ConsoleTranscript(console).awaitText("JVMM-GUEST-READY", BOOT);
     }
   }
 
