@@ -50,7 +50,8 @@ public final class ConsoleTranscript {
 
   /**
    * Types {@code line} until the output after it matches {@code pattern} (a shell that is not
-   * up yet drops keystrokes); returns the first group of the match.
+   * up yet drops keystrokes); returns the first group of the match. The scroll-back may still be
+   * arriving: make the pattern match only this question's answer.
    */
   public String typeUntil(String line, Pattern pattern, Duration within) {
     long deadline = System.nanoTime() + within.toNanos();

@@ -54,10 +54,12 @@ public final class TestVms {
     return vm;
   }
 
-  /** The test guest with a virtio console (hvc0) on a virtio-serial controller. */
+  /**
+   * The test guest with a virtio console (hvc0) on a virtio-serial controller. Its kernel has
+   * virtio_console as a module that /init loads, so the kernel's console stays ttyS0.
+   */
   public static VirtualMachine guestWithVirtioConsole(String namespace, String name) {
     VirtualMachine vm = guest(namespace, name);
-    vm.getSpec().os.cmdline = "console=hvc0 quiet jvmm.shell=1";
     Devices d = new Devices();
     Controller serial = new Controller();
     serial.type = Controller.Type.VIRTIO_SERIAL;

@@ -235,8 +235,10 @@ class NodeAgentClusterTest {
         .until(() -> ConsoleClient.remote(agent.consoleEndpoint(), request, false, null), c -> c != null);
     try (console) {
       ConsoleTranscript transcript = new ConsoleTranscript(console);
-      return Double.parseDouble(transcript.typeUntil("echo UP=$(cut -d' ' -f1 /proc/uptime)",
-          Pattern.compile("UP=(\\d+\\.\\d+)"), BOOT));
+      // A fresh tag per question: the scroll-back holds the answers to earlier ones.
+      String tag = "UP" + Long.toHexString(System.nanoTime());
+      return Double.parseDouble(transcript.typeUntil("echo " + tag + "=$(cut -d' ' -f1 /proc/uptime)",
+          Pattern.compile(tag + "=(\\d+\\.\\d+)"), BOOT));
     }
   }
 }

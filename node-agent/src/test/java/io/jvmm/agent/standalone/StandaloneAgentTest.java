@@ -188,6 +188,40 @@ class StandaloneAgentTest {
   }
 
   @Test
+  void aVmWithAVirtioConsoleGetsHvc0AsItsConsoleAndKeepsTheSerialPortApart() throws Exception {
+    VirtualMachine vm = TestVms.guestWithVirtioConsole("default", "hvc");
+    // The guest's virtio_console is a module, loaded by its /init: the boot log stays on
+    // ttyS0, and a command after the ready marker speaks on hvc0, both ways.
+    String script = "echo HVC-HELLO > /dev/hvc0; read -t 60 line < /dev/hvc0; echo \"HVC-GOT=$line\" > /dev/hvc0";
+    vm.getSpec().os.cmdline = "console=ttyS0 quiet jvmm.cmd="
+        + java.util.Base64.getEncoder().encodeToString(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    vm.getSpec().restartPolicy = RestartPolicy.NEVER;
+    assertThat(create(vm).error).isNull();
+    awaitVm("hvc", v -> v.pid != null);
+    ControlRequest attach = new ControlRequest();
+    attach.op = "console";
+    attach.name = "hvc";
+    ControlRequest serialAttach = new ControlRequest();
+    serialAttach.op = "console";
+    serialAttach.name = "hvc";
+    serialAttach.serial = true;
+    try (ConsoleClient console = ConsoleClient.local(socket, attach);
+        ConsoleClient serial = ConsoleClient.local(socket, serialAttach)) {
+      ConsoleTranscript hvc0 = new ConsoleTranscript(console);
+      ConsoleTranscript ttyS0 = new ConsoleTranscript(serial);
+      ttyS0.awaitText("JVMM-GUEST-READY", BOOT);
+      hvc0.awaitText("HVC-HELLO", BOOT);
+      console.input().write("ping\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      console.input().flush();
+      hvc0.awaitText("HVC-GOT=ping", Duration.ofSeconds(30));
+      assertThat(hvc0.text()).doesNotContain("JVMM-GUEST-READY");
+    }
+    awaitVm("hvc", v -> "Stopped".equals(v.state));
+    assertThat(Files.readString(dir.resolve("vms/default/hvc/console.log"))).contains("HVC-HELLO");
+    assertThat(Files.readString(dir.resolve("vms/default/hvc/serial.log"))).contains("JVMM-GUEST-READY");
+  }
+
+  @Test
   void refusesWhatItCannotRun() throws Exception {
     VirtualMachine outside = TestVms.guest("default", "delta");
     outside.getSpec().os.kernel = "/etc/passwd";
