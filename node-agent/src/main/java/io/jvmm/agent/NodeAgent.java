@@ -167,11 +167,11 @@ public final class NodeAgent implements AutoCloseable {
           return null;
         } catch (InvalidVirtualMachineException e) {
           String why = "the VM cannot run on this node: " + e.getMessage().replace('\n', ';');
-          runtime.launchFailed(why);
+          runtime.launchFailed(why, true);
           return why;
         } catch (IOException e) {
           String why = "cannot start the VMM: " + e.getMessage();
-          runtime.launchFailed(why);
+          runtime.launchFailed(why, false);
           return why;
         }
       }
@@ -199,9 +199,7 @@ public final class NodeAgent implements AutoCloseable {
   private void report(VmRuntime runtime, VirtualMachine vm, VmDecision decision, String message) {
     AgentStatus status = new AgentStatus();
     status.nodeName = settings.nodeName();
-    boolean launchFailed = runtime.lastExitMessage != null && runtime.process == null
-        && decision.state() != VmmState.ABSENT && decision.state() != VmmState.STARTING;
-    status.state = launchFailed && decision.state() == VmmState.STOPPED ? VmmState.FAILED : decision.state();
+    status.state = decision.state();
     status.message = message != null ? message : decision.message();
     if (runtime.process != null) {
       status.pid = runtime.process.pid();

@@ -59,6 +59,8 @@ final class VmRuntime {
   AgentStatus lastReported;
   String lastReportedJson;
   boolean cleanedUp;
+  /** The last start was refused (the VM is invalid here), not a VMM that ran and ended. */
+  boolean startRefused;
   /** Whether the VM's earlier status.agent (restart count) was taken over yet. */
   boolean carriedOver;
 
@@ -119,7 +121,8 @@ final class VmRuntime {
       if (exitedAt == null) {
         return VmmObservation.none();
       }
-      return VmmObservation.exited(lastExitCode, exitedAt, exitRequested, exitGeneration, recentFailures);
+      return startRefused ? VmmObservation.refused(exitedAt, exitGeneration)
+          : VmmObservation.exited(lastExitCode, exitedAt, exitRequested, exitGeneration, recentFailures);
     }
     String status = null;
     if (ensureQmp()) {
@@ -139,6 +142,7 @@ final class VmRuntime {
   }
 
   void start(VirtualMachine vm) throws IOException, InvalidVirtualMachineException {
+    startRefused = false;
     exitedAt = null;
     lastExitMessage = null;
     exitRequested = false;
@@ -255,7 +259,9 @@ final class VmRuntime {
     lastExitCode = null;
   }
 
-  void launchFailed(String message) {
+  /** The start failed: refused (the VM is invalid here) or the VMM could not be launched. */
+  void launchFailed(String message, boolean refused) {
+    startRefused = refused;
     lastExitCode = null;
     exitedAt = Instant.now();
     exitRequested = false;

@@ -86,6 +86,12 @@ public final class VmReconciler {
   }
 
   private VmDecision afterExit(DesiredVm desired, VmmObservation seen, Instant now) {
+    if (seen.startRefused()) {
+      // Starting again changes nothing until the spec does; no restart policy applies.
+      return desired.generation() > seen.exitGeneration()
+          ? new VmDecision(VmAction.START, VmmState.STARTING, "starting the VMM with the changed spec", null)
+          : new VmDecision(VmAction.NONE, VmmState.FAILED, "the VM cannot run on this node; fix its spec", null);
+    }
     Integer code = seen.exitCode();
     boolean failed = code == null || code != 0;
     VmmState state = failed ? VmmState.FAILED : VmmState.STOPPED;

@@ -13,26 +13,32 @@ import java.time.Instant;
  * @param exitGeneration   the spec generation in force when it ended
  * @param powerdownSentAt  when system_powerdown was sent to the live VMM; null if it was not
  * @param recentFailures   ends in a row that were restarted without a long run between
+ * @param startRefused     the last start never ran a VMM: the VM is invalid for this node
  */
 public record VmmObservation(Process process, String qmpStatus, Integer exitCode, Instant exitedAt,
-    boolean exitRequested, long exitGeneration, Instant powerdownSentAt, int recentFailures) {
+    boolean exitRequested, long exitGeneration, Instant powerdownSentAt, int recentFailures, boolean startRefused) {
 
   public enum Process { NONE, RUNNING, EXITED }
 
   public static VmmObservation none() {
-    return new VmmObservation(Process.NONE, null, null, null, false, 0, null, 0);
+    return new VmmObservation(Process.NONE, null, null, null, false, 0, null, 0, false);
   }
 
   public static VmmObservation running(String qmpStatus) {
-    return new VmmObservation(Process.RUNNING, qmpStatus, null, null, false, 0, null, 0);
+    return new VmmObservation(Process.RUNNING, qmpStatus, null, null, false, 0, null, 0, false);
   }
 
   public static VmmObservation exited(Integer code, Instant at, boolean requested, long generation, int failures) {
-    return new VmmObservation(Process.EXITED, null, code, at, requested, generation, null, failures);
+    return new VmmObservation(Process.EXITED, null, code, at, requested, generation, null, failures, false);
   }
 
   public VmmObservation withPowerdownSentAt(Instant at) {
     return new VmmObservation(process, qmpStatus, exitCode, exitedAt, exitRequested, exitGeneration, at,
-        recentFailures);
+        recentFailures, startRefused);
+  }
+
+  /** The agent would not start this generation of the VM: it cannot run on this node. */
+  public static VmmObservation refused(Instant at, long generation) {
+    return new VmmObservation(Process.EXITED, null, null, at, false, generation, null, 0, true);
   }
 }

@@ -92,6 +92,19 @@ class NodeAgentClusterTest {
           .containsEntry(NodeContract.ALLOCATABLE_MEMORY_ANNOTATION, Long.toString(4L << 30))
           .containsEntry(NodeContract.PASSTHROUGH_DEVICES_ANNOTATION, "0000:03:00.0")
           .containsEntry(NodePublisher.CONSOLE_ENDPOINT_ANNOTATION, "127.0.0.1:" + agent.consoles.port());
+
+      // A VM this node may not run (its kernel outside the allowed roots) is Failed, with why,
+      // and not retried whatever its restart policy.
+      VirtualMachine outside = scheduled(ns, agent, "outside");
+      outside.getMetadata().setFinalizers(null);
+      outside.getSpec().os.kernel = "/etc/hostname";
+      ns.client().resource(outside).create();
+      AgentStatus refused = awaitAgent(ns, "outside", a -> a.state == VmmState.FAILED);
+      assertThat(refused.message).contains("spec.os.kernel").contains("outside the allowed roots");
+      assertThat(refused.pid).isNull();
+      Thread.sleep(3000);
+      assertThat(vm(ns, "outside").get().getStatus().agent.restarts).isZero();
+      assertThat(vm(ns, "outside").get().getStatus().agent.state).isEqualTo(VmmState.FAILED);
     }
   }
 

@@ -147,6 +147,18 @@ class VmReconcilerTest {
   }
 
   @Test
+  void aVmRefusedOnThisNodeStaysFailedWhateverThePolicyUntilItsSpecChanges() {
+    VmmObservation refused = VmmObservation.refused(NOW, 3);
+    VmDecision d = reconciler.decide(want(RunState.RUNNING, RestartPolicy.ALWAYS), refused, NOW.plusSeconds(600));
+    assertThat(d.action()).isEqualTo(VmAction.NONE);
+    assertThat(d.state()).isEqualTo(VmmState.FAILED);
+    DesiredVm fixed = new DesiredVm(RunState.RUNNING, RestartPolicy.ALWAYS, 4, false);
+    assertThat(reconciler.decide(fixed, refused, NOW).action()).isEqualTo(VmAction.START);
+    assertThat(reconciler.decide(new DesiredVm(RunState.RUNNING, RestartPolicy.ALWAYS, 3, true), refused, NOW)
+        .action()).isEqualTo(VmAction.CLEAN_UP);
+  }
+
+  @Test
   void backoffDoublesUpToItsMaximum() {
     RestartBackoff b = new RestartBackoff(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1));
     assertThat(b.delayAfter(0)).isEqualTo(Duration.ofSeconds(1));
