@@ -2,10 +2,7 @@ package io.jvmm.vmm.chardev;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -24,9 +21,7 @@ public final class UnixSocketBackend implements CharBackend {
 
     public UnixSocketBackend(Path path) throws IOException {
         this.path = path;
-        Files.deleteIfExists(path);
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(path));
+        server = ListeningSocket.open(path);
         Thread t = new Thread(this::acceptLoop, "serial-socket");
         t.setDaemon(true);
         t.start();

@@ -2,14 +2,12 @@ package io.jvmm.vmm.qmp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jvmm.vmm.chardev.ListeningSocket;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
@@ -39,14 +37,7 @@ public final class QmpServer implements QmpEvents, AutoCloseable {
     /** Listens on {@code path}; {@code packageName} is what query-version and the greeting call the VMM. */
     public static QmpServer start(Path path, VmControl vm, String packageName) throws SocketException {
         try {
-            // Bind under a temporary name and rename: a client that sees the path must find a
-            // listening socket (Java binds and listens in two steps, and a connect in between
-            // would be refused).
-            Path staging = path.resolveSibling(path.getFileName() + ".jvmm-" + ProcessHandle.current().pid());
-            Files.deleteIfExists(staging);
-            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(staging));
-            Files.move(staging, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            ServerSocketChannel server = ListeningSocket.open(path);
             return new QmpServer(path, server, vm, packageName);
         } catch (IOException e) {
             throw new SocketException("-qmp unix:" + path + ": cannot listen there: " + e.getMessage());

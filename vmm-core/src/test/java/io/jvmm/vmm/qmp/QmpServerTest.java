@@ -32,7 +32,7 @@ class QmpServerTest {
 
     /** Records what QMP asked of it and emits the events a real VM would. */
     final class FakeVm implements VmControl {
-        final List<String> calls = new ArrayList<>();
+        final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
         RunState state = RunState.RUNNING;
 
         @Override public RunState runState() { return state; }
@@ -160,6 +160,8 @@ class QmpServerTest {
             c.command("{\"execute\":\"system_reset\"}");
             c.command("{\"execute\":\"quit\"}");
         }
-        assertThat(vm.calls).contains("powerdown", "reset", "quit");
+        // quit acts after its reply is sent.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(List.copyOf(vm.calls)).contains("powerdown", "reset", "quit"));
     }
 }
