@@ -41,6 +41,8 @@ final class Daemon {
             while (System.nanoTime() < deadline) {
                 if (Files.exists(ready)) {
                     Files.deleteIfExists(ready);
+                    // Once running, the daemon's stderr goes nowhere, as QEMU's does.
+                    Files.deleteIfExists(errors);
                     return 0;
                 }
                 if (child.waitFor(20, TimeUnit.MILLISECONDS)) {

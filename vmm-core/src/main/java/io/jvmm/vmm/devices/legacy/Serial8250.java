@@ -46,11 +46,6 @@ public final class Serial8250 implements BusDevice {
         updateIrq();
     }
 
-    /** True while the guest has not yet read what it was given: callers may throttle input. */
-    public synchronized boolean receiveBufferFull() {
-        return rx.size() >= RX_LIMIT;
-    }
-
     @Override
     public synchronized void read(long offset, byte[] data) {
         int v = readRegister((int) offset);
