@@ -146,7 +146,15 @@ final class AgentInCluster implements AutoCloseable {
     stop();
     ns.client().nodes().withName(node).delete();
     for (var state : io.jvmm.agent.vmm.StateDirectory.existing(stateRoot)) {
-      state.readPid().flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+      var vmm = state.readPid().flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
+      if (vmm.isPresent()) {
+        vmm.get().destroyForcibly();
+        // The launcher writes the exit status and a log line after the VMM: let it finish
+        // before JUnit deletes the directory under it.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            .until(() -> state.readExitStatus().isPresent());
+        Thread.sleep(200);
+      }
     }
   }
 }

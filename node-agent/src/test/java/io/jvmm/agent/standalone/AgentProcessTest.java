@@ -77,7 +77,14 @@ class AgentProcessTest {
     if (agent != null) {
       agent.destroyForcibly();
     }
-    vmms.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    for (long pid : vmms) {
+      ProcessHandle.of(pid).ifPresent(h -> {
+        h.destroyForcibly();
+        // The launcher writes into the state directory after the VMM ends; JUnit deletes it next.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !h.isAlive());
+      });
+    }
+    await().pollDelay(Duration.ofMillis(300)).until(() -> true);
   }
 
   @Test

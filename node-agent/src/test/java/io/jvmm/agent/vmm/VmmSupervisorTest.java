@@ -31,8 +31,12 @@ class VmmSupervisorTest {
   private final VmmSupervisor supervisor = new VmmSupervisor();
 
   @AfterEach
-  void killLeftovers() {
-    started.forEach(p -> supervisor.kill(p, true));
+  void killLeftovers() throws Exception {
+    for (VmmProcess p : started) {
+      supervisor.kill(p, true);
+      // The launcher writes into the state directory after the VMM ends; JUnit deletes it next.
+      p.exit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 
   private VmmProcess start(StateDirectory state, VirtualMachine vm) throws Exception {
