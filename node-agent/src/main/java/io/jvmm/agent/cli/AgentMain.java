@@ -108,7 +108,7 @@ public final class AgentMain implements Callable<Integer> {
   @Option(names = "--allocatable-memory", description = "Report this much memory instead of probing")
   String allocatableMemory;
 
-  @Option(names = "--kvm", description = "Report KVM as present (true) or absent (false) instead of probing /dev/kvm")
+  @Option(names = "--kvm", arity = "1", paramLabel = "true|false", description = "Report KVM as present (true) or absent (false) instead of probing /dev/kvm")
   Boolean kvm;
 
   @Option(names = "--console-listen", description = "Kubernetes: console endpoint address, host:port"
