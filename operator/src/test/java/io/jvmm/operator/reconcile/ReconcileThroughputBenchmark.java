@@ -49,19 +49,28 @@ class ReconcileThroughputBenchmark {
         Operator operator = JvmmOperator.create(admin, new OperatorSettings(AGENTS, List.of("/var/lib/jvmm"), Optional.empty(), 0), false);
         operator.start();
         ExecutorService pool = Executors.newFixedThreadPool(8);
+        // The simulated agents heartbeat as real ones do, or their nodes would be lost mid-run.
+        var heartbeats = Executors.newSingleThreadScheduledExecutor();
+        heartbeats.scheduleAtFixedRate(() -> nodes.forEach(SimulatedNode::heartbeat), 10, 10, java.util.concurrent.TimeUnit.SECONDS);
         try {
             long start = System.nanoTime();
-            pool.invokeAll(IntStream.range(0, VMS).<java.util.concurrent.Callable<Object>>mapToObj(i -> () ->
-                    ns.client().resource(vm(ns, "vm-" + i)).create()).toList());
+            for (var created : pool.invokeAll(IntStream.range(0, VMS).<java.util.concurrent.Callable<Object>>mapToObj(i -> () ->
+                    ns.client().resource(vm(ns, "vm-" + i)).create()).toList())) {
+                created.get();
+            }
             long created = System.nanoTime();
-            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).until(() -> count(ns, Phase.SCHEDULED) == VMS);
+            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1))
+                    .conditionEvaluationListener(c -> { if (!c.isSatisfied() && c.getElapsedTimeInMS() % 30_000 < 1_000) histogram(ns); })
+                    .until(() -> count(ns, Phase.SCHEDULED) == VMS);
             long scheduled = System.nanoTime();
             List<VirtualMachine> all = ns.client().resources(VirtualMachine.class).list().getItems();
-            pool.invokeAll(all.stream().<java.util.concurrent.Callable<Object>>map(vm -> () -> {
+            for (var reported : pool.invokeAll(all.stream().<java.util.concurrent.Callable<Object>>map(vm -> () -> {
                 SimulatedNode node = nodes.stream().filter(n -> n.name().equals(vm.getStatus().nodeName)).findFirst().orElseThrow();
                 node.report(vm, VmmState.RUNNING, "running");
                 return null;
-            }).toList());
+            }).toList())) {
+                reported.get();
+            }
             long reported = System.nanoTime();
             await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).until(() -> count(ns, Phase.RUNNING) == VMS);
             long ready = System.nanoTime();
@@ -72,6 +81,7 @@ class ReconcileThroughputBenchmark {
             assertThat(count(ns, Phase.RUNNING)).isEqualTo(VMS);
         } finally {
             pool.shutdownNow();
+            heartbeats.shutdownNow();
             operator.stop();
             admin.close();
         }
@@ -80,6 +90,15 @@ class ReconcileThroughputBenchmark {
     private static void row(String step, int vms, long from, long to) {
         double seconds = (to - from) / 1e9;
         System.out.printf("| %s | %d | %.1f | %.0f |%n", step, vms, seconds, vms / seconds);
+    }
+
+    private static void histogram(ClusterNamespace ns) {
+        var byPhase = ns.client().resources(VirtualMachine.class).list().getItems().stream()
+                .collect(java.util.stream.Collectors.groupingBy(vm -> vm.getStatus() == null ? "none"
+                        : vm.getStatus().phase + " " + vm.getStatus().conditions.stream()
+                                .filter(c -> c.getType().equals("Ready")).map(c -> c.getReason()).findFirst().orElse(""),
+                        java.util.stream.Collectors.counting()));
+        System.out.println("phases: " + byPhase);
     }
 
     private static long count(ClusterNamespace ns, Phase phase) {
