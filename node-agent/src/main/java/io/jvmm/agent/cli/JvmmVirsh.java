@@ -119,42 +119,42 @@ public final class JvmmVirsh implements Callable<Integer> {
     }
   }
 
-  @Command(name = "destroy", description = "Quits the VM's VMM and forgets the VM")
-  static class Destroy implements Callable<Integer> {
+  /** A verb that takes one VM name and is answered by the agent with the same operation name. */
+  abstract static class NamedVmOperation implements Callable<Integer> {
+    private final String op;
     @CommandLine.ParentCommand
     JvmmVirsh parent;
     @Parameters(paramLabel = "NAME")
     String name;
 
+    NamedVmOperation(String op) {
+      this.op = op;
+    }
+
     @Override
     public Integer call() throws IOException {
-      return parent.simple("destroy", name);
+      return parent.simple(op, name);
+    }
+  }
+
+  @Command(name = "destroy", description = "Quits the VM's VMM and forgets the VM")
+  static class Destroy extends NamedVmOperation {
+    Destroy() {
+      super("destroy");
     }
   }
 
   @Command(name = "suspend", description = "Pauses the guest's vCPUs (QMP stop)")
-  static class Suspend implements Callable<Integer> {
-    @CommandLine.ParentCommand
-    JvmmVirsh parent;
-    @Parameters(paramLabel = "NAME")
-    String name;
-
-    @Override
-    public Integer call() throws IOException {
-      return parent.simple("suspend", name);
+  static class Suspend extends NamedVmOperation {
+    Suspend() {
+      super("suspend");
     }
   }
 
   @Command(name = "resume", description = "Resumes the guest's vCPUs (QMP cont)")
-  static class Resume implements Callable<Integer> {
-    @CommandLine.ParentCommand
-    JvmmVirsh parent;
-    @Parameters(paramLabel = "NAME")
-    String name;
-
-    @Override
-    public Integer call() throws IOException {
-      return parent.simple("resume", name);
+  static class Resume extends NamedVmOperation {
+    Resume() {
+      super("resume");
     }
   }
 

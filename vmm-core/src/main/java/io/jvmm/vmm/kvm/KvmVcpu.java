@@ -74,51 +74,47 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     public KvmRegs regs() {
-        KvmRegs regs = new KvmRegs();
-        Pointer p = regs.toNative();
-        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.GET_REGS, p), "KVM_GET_REGS");
-        regs.fromNative(p);
-        return regs;
+        return read(new KvmRegs(), Ioctls.GET_REGS, "KVM_GET_REGS");
     }
 
     public void setRegs(KvmRegs regs) {
-        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_REGS, regs.toNative()), "KVM_SET_REGS");
+        write(regs, Ioctls.SET_REGS, "KVM_SET_REGS");
     }
 
     public KvmSregs sregs() {
-        KvmSregs sregs = new KvmSregs();
-        Pointer p = sregs.toNative();
-        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.GET_SREGS, p), "KVM_GET_SREGS");
-        sregs.fromNative(p);
-        return sregs;
+        return read(new KvmSregs(), Ioctls.GET_SREGS, "KVM_GET_SREGS");
     }
 
     public void setSregs(KvmSregs sregs) {
-        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_SREGS, sregs.toNative()), "KVM_SET_SREGS");
+        write(sregs, Ioctls.SET_SREGS, "KVM_SET_SREGS");
     }
 
     public KvmFpu fpu() {
-        KvmFpu fpu = new KvmFpu();
-        Pointer p = fpu.toNative();
-        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.GET_FPU, p), "KVM_GET_FPU");
-        fpu.fromNative(p);
-        return fpu;
+        return read(new KvmFpu(), Ioctls.GET_FPU, "KVM_GET_FPU");
     }
 
     public void setFpu(KvmFpu fpu) {
-        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_FPU, fpu.toNative()), "KVM_SET_FPU");
+        write(fpu, Ioctls.SET_FPU, "KVM_SET_FPU");
     }
 
     public KvmLapic lapic() {
-        KvmLapic lapic = new KvmLapic();
-        Pointer p = lapic.toNative();
-        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.GET_LAPIC, p), "KVM_GET_LAPIC");
-        lapic.fromNative(p);
-        return lapic;
+        return read(new KvmLapic(), Ioctls.GET_LAPIC, "KVM_GET_LAPIC");
     }
 
     public void setLapic(KvmLapic lapic) {
-        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_LAPIC, lapic.toNative()), "KVM_SET_LAPIC");
+        write(lapic, Ioctls.SET_LAPIC, "KVM_SET_LAPIC");
+    }
+
+    /** Fills STRUCT from the vCPU with a GET ioctl. */
+    private <T extends NativeStruct> T read(T struct, long request, String name) {
+        Pointer p = struct.toNative();
+        KvmVm.check(LibC.INSTANCE.ioctl(fd, request, p), name);
+        struct.fromNative(p);
+        return struct;
+    }
+
+    private void write(NativeStruct struct, long request, String name) {
+        KvmVm.check(LibC.INSTANCE.ioctl(fd, request, struct.toNative()), name);
     }
 
     public void setCpuid(List<CpuidEntry> entries) {
