@@ -2,6 +2,7 @@ package io.jvmm.cluster;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubeapitest.cert.CertManager;
 import io.fabric8.kubernetes.api.model.Config;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -25,6 +26,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.bouncycastle.asn1.x509.GeneralName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,13 @@ import org.slf4j.LoggerFactory;
 public final class KubeControlPlane implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(KubeControlPlane.class);
+
+  /**
+   * The address at which a process in the KVM sandbox (bin/jvmm-sandbox: QEMU user networking)
+   * reaches this host's loopback. The API server's certificate names it beside 127.0.0.1 and
+   * localhost, so an agent in the sandbox verifies the server as any other client does.
+   */
+  public static final String SANDBOX_HOST_ADDRESS = "10.0.2.2";
 
   /** Loaded CI machines have two cores shared with other builds: starting can take a while. */
   private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
@@ -71,6 +80,7 @@ public final class KubeControlPlane implements AutoCloseable {
     long started = System.nanoTime();
     KubeBinaries binaries = KubeBinaries.locate();
     Path workDir = createWorkDir(binaries);
+    createCertificates(workDir);
     KubeAPIServer apiServer = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
         .withTestDir(workDir.toString())
         .withApiServerVersion(binaries.version())
@@ -112,6 +122,39 @@ public final class KubeControlPlane implements AutoCloseable {
 
   public KubeBinaries binaries() {
     return binaries;
+  }
+
+  /** The API server's serving certificate (self-signed, so also the CA clients trust), PEM. */
+  public Path serverCertificate() {
+    return workDir.resolve(CertManager.API_SERVER_CERT_NAME);
+  }
+
+  /**
+   * A kubeconfig for a client that authenticates with a bearer token and reaches the API server
+   * at {@code host} (127.0.0.1 here, {@link #SANDBOX_HOST_ADDRESS} from the KVM sandbox), with
+   * the server's certificate as its CA: TLS is verified.
+   */
+  public String tokenKubeconfig(String host, String token, String namespace) {
+    int port = java.net.URI.create(adminConfig.getClusters().get(0).getCluster().getServer()).getPort();
+    String ca = java.util.Base64.getEncoder().encodeToString(readString(serverCertificate())
+        .getBytes(StandardCharsets.UTF_8));
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: jvmm-test
+          cluster:
+            server: https://%s:%d
+            certificate-authority-data: %s
+        users:
+        - name: token
+          user:
+            token: %s
+        contexts:
+        - name: token
+          context: {cluster: jvmm-test, user: token, namespace: %s}
+        current-context: token
+        """.formatted(host, port, ca, token, namespace);
   }
 
   /** A kubeconfig for a cluster admin (client certificate in system:masters). */
@@ -189,6 +232,28 @@ public final class KubeControlPlane implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the control plane's work dir", e);
     }
+  }
+
+  /**
+   * The certificates kube-api-test would make, made first so that the serving one names every
+   * address clients use: kube-api-test's names only 127.0.0.1 and the in-cluster DNS names,
+   * and it keeps files it finds.
+   */
+  private static void createCertificates(Path workDir) {
+    CertManager.generateKeyAndCertificate("CN=jvmm-test-apiserver",
+        workDir.resolve(CertManager.API_SERVER_KEY_NAME).toFile(),
+        workDir.resolve(CertManager.API_SERVER_CERT_NAME).toFile(),
+        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+        new GeneralName(GeneralName.iPAddress, SANDBOX_HOST_ADDRESS),
+        new GeneralName(GeneralName.dNSName, "localhost"),
+        new GeneralName(GeneralName.dNSName, "kubernetes"),
+        new GeneralName(GeneralName.dNSName, "kubernetes.default"),
+        new GeneralName(GeneralName.dNSName, "kubernetes.default.svc"),
+        new GeneralName(GeneralName.dNSName, "kubernetes.default.svc.cluster.local"));
+    // The client certificate is its own CA (--client-ca-file): a cluster admin.
+    CertManager.generateKeyAndCertificate("O=system:masters,CN=kubeapitest",
+        workDir.resolve(CertManager.CLIENT_KEY_NAME).toFile(),
+        workDir.resolve(CertManager.CLIENT_CERT_NAME).toFile());
   }
 
   private static Process startControllerManager(KubeBinaries binaries, Path workDir,

@@ -15,6 +15,13 @@ public final class NodeContract {
   public static final String ALLOCATABLE_MEMORY_ANNOTATION = VirtualMachine.GROUP + "/allocatable-memory";
   /** Node annotation: PCI addresses of host devices bound to vfio-pci, comma-separated. */
   public static final String PASSTHROUGH_DEVICES_ANNOTATION = VirtualMachine.GROUP + "/passthrough-devices";
+  /** Node annotation: where the agent serves consoles, host:port as clients reach it. */
+  public static final String CONSOLE_ENDPOINT_ANNOTATION = VirtualMachine.GROUP + "/console-endpoint";
+  /**
+   * Node annotation: SHA-256 (hex) of the console endpoint's TLS certificate, which clients pin;
+   * absent when the endpoint serves plain TCP (tests only).
+   */
+  public static final String CONSOLE_CERT_ANNOTATION = VirtualMachine.GROUP + "/console-cert-sha256";
   /** The heartbeat Lease of node N's agent is named LEASE_PREFIX + N, in the agent's namespace. */
   public static final String LEASE_PREFIX = "jvmm-agent-";
   /**

@@ -1,5 +1,6 @@
 package io.jvmm.agent.cli;
 
+import io.jvmm.crds.v1alpha1.NodeContract;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -206,10 +207,10 @@ public final class AgentMain implements Callable<Integer> {
         Integer.parseInt(consoleListen.substring(colon + 1))), tls == null ? null : tls.context(),
         new KubernetesConsoleAuthorizer(client), agent::console, settings.nodeName());
     open.add(consoles);
-    annotations.put(NodePublisher.CONSOLE_ENDPOINT_ANNOTATION,
+    annotations.put(NodeContract.CONSOLE_ENDPOINT_ANNOTATION,
         consoleAdvertise != null ? consoleAdvertise : settings.nodeName() + ":" + consoles.port());
     if (tls != null) {
-      annotations.put(NodePublisher.CONSOLE_CERT_ANNOTATION, tls.fingerprint());
+      annotations.put(NodeContract.CONSOLE_CERT_ANNOTATION, tls.fingerprint());
     }
     NodeProbe probe = NodeProbe.host(reserveVcpus, MemorySize.bytes(reserveMemory).longValueExact());
     NodePublisher publisher = new NodePublisher(client, settings.nodeName(), namespace,

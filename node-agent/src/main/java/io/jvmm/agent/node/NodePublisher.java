@@ -28,10 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodePublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodePublisher.class);
-  /** Node annotation: where the agent serves consoles, host:port. Not yet in NodeContract. */
-  public static final String CONSOLE_ENDPOINT_ANNOTATION = "jvmm.io/console-endpoint";
-  /** Node annotation: SHA-256 of the console endpoint's TLS certificate, for clients to pin. */
-  public static final String CONSOLE_CERT_ANNOTATION = "jvmm.io/console-cert-sha256";
 
   private final KubernetesClient client;
   private final String nodeName;

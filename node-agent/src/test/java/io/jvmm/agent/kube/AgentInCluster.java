@@ -1,5 +1,6 @@
 package io.jvmm.agent.kube;
 
+import io.jvmm.crds.v1alpha1.NodeContract;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
@@ -121,7 +122,7 @@ final class AgentInCluster implements AutoCloseable {
     consoles = new ConsoleServer(new InetSocketAddress("127.0.0.1", 0), null,
         new KubernetesConsoleAuthorizer(client), agent::console, node);
     publisher = new NodePublisher(client, node, ns.name(), Duration.ofSeconds(1), () -> facts,
-        Map.of(NodePublisher.CONSOLE_ENDPOINT_ANNOTATION, "127.0.0.1:" + consoles.port()), Clock.systemUTC());
+        Map.of(NodeContract.CONSOLE_ENDPOINT_ANNOTATION, "127.0.0.1:" + consoles.port()), Clock.systemUTC());
     publisher.start();
   }
 

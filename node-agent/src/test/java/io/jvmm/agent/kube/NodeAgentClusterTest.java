@@ -91,7 +91,7 @@ class NodeAgentClusterTest {
           .containsEntry(NodeContract.ALLOCATABLE_VCPUS_ANNOTATION, "3")
           .containsEntry(NodeContract.ALLOCATABLE_MEMORY_ANNOTATION, Long.toString(4L << 30))
           .containsEntry(NodeContract.PASSTHROUGH_DEVICES_ANNOTATION, "0000:03:00.0")
-          .containsEntry(NodePublisher.CONSOLE_ENDPOINT_ANNOTATION, "127.0.0.1:" + agent.consoles.port());
+          .containsEntry(NodeContract.CONSOLE_ENDPOINT_ANNOTATION, "127.0.0.1:" + agent.consoles.port());
 
       // A VM this node may not run (its kernel outside the allowed roots) is Failed, with why,
       // and not retried whatever its restart policy.

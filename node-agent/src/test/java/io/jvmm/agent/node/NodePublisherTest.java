@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class NodePublisherTest {
   private final NodePublisher publisher = new NodePublisher(null, "node-a", "jvmm-system", Duration.ofSeconds(10),
-      () -> null, Map.of(NodePublisher.CONSOLE_ENDPOINT_ANNOTATION, "node-a:7443"), Clock.systemUTC());
+      () -> null, Map.of(NodeContract.CONSOLE_ENDPOINT_ANNOTATION, "node-a:7443"), Clock.systemUTC());
 
   @Test
   void theNodeGetsOnlyTheAgentsLabelsAndAnnotations() {
@@ -27,7 +27,7 @@ class NodePublisherTest {
         .containsEntry(NodeContract.ALLOCATABLE_VCPUS_ANNOTATION, "6")
         .containsEntry(NodeContract.ALLOCATABLE_MEMORY_ANNOTATION, Long.toString(12L << 30))
         .containsEntry(NodeContract.PASSTHROUGH_DEVICES_ANNOTATION, "0000:03:00.0,0000:04:00.0")
-        .containsEntry(NodePublisher.CONSOLE_ENDPOINT_ANNOTATION, "node-a:7443")
+        .containsEntry(NodeContract.CONSOLE_ENDPOINT_ANNOTATION, "node-a:7443")
         .hasSize(4);
     assertThat(node.getSpec()).isNull();
     assertThat(node.getStatus()).isNull();
