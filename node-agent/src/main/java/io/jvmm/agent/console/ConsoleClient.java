@@ -64,7 +64,25 @@ public final class ConsoleClient implements Closeable {
       socket.connect(endpoint, 10_000);
     }
     socket.setTcpNoDelay(true);
+    keepAlive(socket);
     return handshake(socket, socket.getInputStream(), socket.getOutputStream(), request);
+  }
+
+  /**
+   * TCP keep-alives after 30 s of silence, every 10 s, three missed: an idle console keeps its
+   * NAT and firewall state, and a dead peer is noticed in about a minute instead of never.
+   */
+  private static void keepAlive(Socket socket) {
+    try {
+      socket.setKeepAlive(true);
+      if (socket.supportedOptions().contains(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE)) {
+        socket.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, 30);
+        socket.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, 10);
+        socket.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, 3);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // keep-alives are an improvement, not a condition for a console
+    }
   }
 
   private static ConsoleClient handshake(Closeable connection, InputStream in, OutputStream out,
