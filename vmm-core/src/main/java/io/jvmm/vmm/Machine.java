@@ -30,7 +30,12 @@ import io.jvmm.vmm.pci.PciConfigIo;
 import io.jvmm.vmm.pci.PciEcam;
 import io.jvmm.vmm.pci.PciHostBridge;
 import io.jvmm.vmm.pci.PciSegment;
+import io.jvmm.vmm.cli.DeviceSpec;
+import io.jvmm.vmm.host.EventFd;
+import io.jvmm.vmm.virtio.balloon.VirtioBalloon;
+import io.jvmm.vmm.virtio.pci.IoEventRegistry;
 import java.io.OutputStream;
+import java.util.function.LongConsumer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,16 +52,20 @@ final class Machine implements AutoCloseable, PowerControl {
     private VcpuSet vcpus;
     private Serial8250 serial;
     private AcpiPmRegisters pm;
+    private PciDevices pciDevices;
 
     private Machine(KvmVm vm) {
         this.vm = vm;
     }
 
+    /** The devices from the command line, their host ends, and who hears of balloon changes. */
+    record Devices(List<DeviceSpec> specs, DeviceBackends backends, LongConsumer balloonChanged) {}
+
     static Machine build(Kvm kvm, List<CpuidEntry> supportedCpuid, int cpus, long ramBytes, DirectKernelBoot boot,
-                         OutputStream serialOutput) throws BootException {
+                         OutputStream serialOutput, Devices devices) throws BootException {
         Machine m = new Machine(kvm.createVm());
         try {
-            m.assemble(supportedCpuid, cpus, ramBytes, boot, serialOutput);
+            m.assemble(supportedCpuid, cpus, ramBytes, boot, serialOutput, devices);
             return m;
         } catch (RuntimeException | BootException e) {
             m.close();
@@ -65,7 +74,7 @@ final class Machine implements AutoCloseable, PowerControl {
     }
 
     private void assemble(List<CpuidEntry> supportedCpuid, int cpus, long ramBytes, DirectKernelBoot boot,
-                          OutputStream serialOutput) throws BootException {
+                          OutputStream serialOutput, Devices devices) throws BootException {
         vm.setIdentityMapAddress(Layout.KVM_IDENTITY_MAP);
         vm.setTssAddress(Layout.KVM_TSS);
         vm.createIrqchip();
@@ -85,6 +94,19 @@ final class Machine implements AutoCloseable, PowerControl {
         pci.add(new PciAddress(0, 0, 0), new PciHostBridge());
         ports.register(PciConfigIo.BASE, PciConfigIo.LENGTH, new PciConfigIo(pci, new ResetControl(this)));
         mmio.register(Layout.PCIE_ECAM, Layout.PCIE_ECAM_SIZE, new PciEcam(pci));
+        IoEventRegistry ioEvents = new IoEventRegistry() {
+            @Override
+            public void register(long address, int length, EventFd fd) {
+                vm.ioeventfd(fd.fd(), address, length, true);
+            }
+
+            @Override
+            public void unregister(long address, int length, EventFd fd) {
+                vm.ioeventfd(fd.fd(), address, length, false);
+            }
+        };
+        pciDevices = PciDevices.build(devices.specs(), devices.backends(), pci,
+                new PciDevices.Wiring(memory, vm::signalMsi, ioEvents, mmio), devices.balloonChanged());
 
         AcpiTables acpi = AcpiTables.build(cpus, ramBytes);
         memory.write(acpi.base(), acpi.bytes());
@@ -141,6 +163,11 @@ final class Machine implements AutoCloseable, PowerControl {
         return pm;
     }
 
+    /** The balloon device, or null when the machine has none. */
+    VirtioBalloon balloon() {
+        return pciDevices == null ? null : pciDevices.balloon();
+    }
+
     @Override
     public void powerOff() {
         vcpus.stop(StopReason.powerOff());
@@ -153,6 +180,9 @@ final class Machine implements AutoCloseable, PowerControl {
 
     @Override
     public void close() {
+        if (pciDevices != null) {
+            pciDevices.close();
+        }
         kvmVcpus.forEach(KvmVcpu::close);
         vm.close();
         ram.forEach(AnonymousMemory::close);

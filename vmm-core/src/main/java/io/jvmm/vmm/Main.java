@@ -85,11 +85,12 @@ public final class Main {
         if (config.cpus() > kvm.maxVcpus()) {
             throw new HostException("-smp " + config.cpus() + ": this host's KVM allows at most " + kvm.maxVcpus() + " vCPUs");
         }
+        DeviceBackends backends = DeviceBackends.open(config.devices());
         CharBackend serial = serialBackend(config);
         QmpServer qmp = null;
         try {
             VirtualMachine vm = new VirtualMachine(kvm, config.cpus(), config.memoryBytes(), boot, serial,
-                    config.noReboot(), config.startPaused());
+                    config.noReboot(), config.startPaused(), config.devices(), backends);
             if (config.qmpSocket() != null) {
                 try {
                     qmp = QmpServer.start(config.qmpSocket(), vm, "jvmm " + Version.VERSION);
@@ -124,6 +125,7 @@ public final class Main {
                 qmp.close();
             }
             serial.close();
+            backends.close();
             deletePidfile(config.pidfile());
         }
     }

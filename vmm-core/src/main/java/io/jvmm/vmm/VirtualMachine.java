@@ -3,6 +3,8 @@ package io.jvmm.vmm;
 import io.jvmm.vmm.arch.x86_64.BootException;
 import io.jvmm.vmm.arch.x86_64.DirectKernelBoot;
 import io.jvmm.vmm.chardev.CharBackend;
+import io.jvmm.vmm.cli.DeviceSpec;
+import io.jvmm.vmm.virtio.balloon.VirtioBalloon;
 import io.jvmm.vmm.cpu.StopReason;
 import io.jvmm.vmm.kvm.CpuidEntry;
 import io.jvmm.vmm.kvm.Kvm;
@@ -30,6 +32,7 @@ final class VirtualMachine implements VmControl {
     private final DirectKernelBoot boot;
     private final CharBackend serialBackend;
     private final boolean noReboot;
+    private final Machine.Devices devices;
     private volatile QmpEvents events = QmpEvents.NONE;
     private final Object lock = new Object();
     private Machine machine;
@@ -39,7 +42,9 @@ final class VirtualMachine implements VmControl {
     private StopReason pendingStop;
 
     VirtualMachine(Kvm kvm, int cpus, long ramBytes, DirectKernelBoot boot, CharBackend serialBackend, boolean noReboot,
-                   boolean startPaused) {
+                   boolean startPaused, List<DeviceSpec> deviceSpecs, DeviceBackends backends) {
+        this.devices = new Machine.Devices(deviceSpecs, backends,
+                actual -> events.emit("BALLOON_CHANGE", Map.of("actual", ramBytes - actual)));
         this.kvm = kvm;
         this.supportedCpuid = kvm.supportedCpuid();
         StartupTrace.mark("supported CPUID read");
@@ -71,7 +76,7 @@ final class VirtualMachine implements VmControl {
     Outcome run(Runnable started) throws BootException, InterruptedException {
         boolean first = true;
         while (true) {
-            Machine m = Machine.build(kvm, supportedCpuid, cpus, ramBytes, boot, serialBackend.output());
+            Machine m = Machine.build(kvm, supportedCpuid, cpus, ramBytes, boot, serialBackend.output(), devices);
             StartupTrace.mark("machine built");
             StopReason early;
             synchronized (lock) {
@@ -197,6 +202,28 @@ final class VirtualMachine implements VmControl {
         }
         if (m != null) {
             m.vcpus().stop(reason);
+        }
+    }
+
+    @Override
+    public boolean balloon(long bytes) {
+        VirtioBalloon b = currentBalloon();
+        if (b == null) {
+            return false;
+        }
+        b.setTarget(Math.max(0, ramBytes - Math.min(bytes, ramBytes)));
+        return true;
+    }
+
+    @Override
+    public long balloonActual() {
+        VirtioBalloon b = currentBalloon();
+        return b == null ? -1 : ramBytes - b.actualBytes();
+    }
+
+    private VirtioBalloon currentBalloon() {
+        synchronized (lock) {
+            return machine == null ? null : machine.balloon();
         }
     }
 

@@ -5,21 +5,21 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An address space of devices: the port I/O space or the MMIO space. Ranges are registered while
- * the machine is built, then only looked up (from every vCPU thread at once). Reads nobody
- * answers float high, as on a PC whose bus has no device there.
+ * An address space of devices: the port I/O space or the MMIO space. Every vCPU thread looks
+ * ranges up at once, without locks; the rare changes (a guest moving a PCI BAR) copy the map.
+ * Reads nobody answers float high, as on a PC whose bus has no device there.
  */
 public final class Bus {
     private record Range(long base, long length, BusDevice device) {}
 
     private final String name;
-    private final TreeMap<Long, Range> ranges = new TreeMap<>();
+    private volatile TreeMap<Long, Range> ranges = new TreeMap<>();
 
     public Bus(String name) {
         this.name = name;
     }
 
-    public void register(long base, long length, BusDevice device) {
+    public synchronized void register(long base, long length, BusDevice device) {
         if (length <= 0) {
             throw new IllegalArgumentException("empty " + name + " range at 0x" + Long.toHexString(base));
         }
@@ -28,7 +28,25 @@ public final class Bus {
             throw new IllegalArgumentException(String.format("%s range 0x%x+0x%x overlaps 0x%x+0x%x",
                     name, base, length, below.getValue().base, below.getValue().length));
         }
-        ranges.put(base, new Range(base, length, device));
+        TreeMap<Long, Range> copy = new TreeMap<>(ranges);
+        copy.put(base, new Range(base, length, device));
+        ranges = copy;
+    }
+
+    /** Removes the range registered at {@code base} for {@code device}, if it is still there. */
+    public synchronized void unregister(long base, BusDevice device) {
+        Range r = ranges.get(base);
+        if (r != null && r.device == device) {
+            TreeMap<Long, Range> copy = new TreeMap<>(ranges);
+            copy.remove(base);
+            ranges = copy;
+        }
+    }
+
+    /** True when no registered range overlaps [base, base + length). */
+    public boolean isFree(long base, long length) {
+        Map.Entry<Long, Range> below = ranges.floorEntry(base + length - 1);
+        return below == null || below.getValue().base + below.getValue().length <= base;
     }
 
     private Range find(long address, int width) {

@@ -16,7 +16,7 @@ public final class CommandLine {
     private static final Set<String> FLAGS = Set.of("daemonize", "nodefaults", "no-user-config", "nographic",
             "no-reboot", "enable-kvm", "S");
     private static final Set<String> WITH_VALUE = Set.of("machine", "M", "accel", "m", "smp", "kernel", "initrd",
-            "append", "serial", "qmp", "name", "pidfile", "display");
+            "append", "serial", "qmp", "name", "pidfile", "display", "device", "drive", "netdev", "chardev", "object");
 
     private long memory = DEFAULT_MEMORY;
     private int cpus = 1;
@@ -24,6 +24,7 @@ public final class CommandLine {
     private String append = "", name;
     private SerialSpec serial;
     private boolean daemonize, noDefaults, noReboot, startPaused;
+    private final DeviceOptions devices = new DeviceOptions();
 
     private CommandLine() {}
 
@@ -72,6 +73,11 @@ public final class CommandLine {
             case "-qmp" -> qmp(option, value);
             case "-name" -> name(option, value);
             case "-pidfile" -> pidfile = path(option, value);
+            case "-device" -> devices.device(option, value);
+            case "-drive" -> devices.drive(option, value);
+            case "-netdev" -> devices.netdev(option, value);
+            case "-chardev" -> devices.chardev(option, value);
+            case "-object" -> devices.object(option, value);
             case "-display" -> {
                 if (!value.equals("none")) {
                     throw new OptionException(option, "jvmm has no display; only 'none' is accepted");
@@ -256,6 +262,12 @@ public final class CommandLine {
         if (daemonize && serial.kind() == SerialSpec.Kind.STDIO) {
             throw new OptionException("-daemonize", "cannot be used with a serial port on stdio (-serial stdio or -nographic)");
         }
-        return new VmConfig(memory, cpus, kernel, initrd, append, serial, qmp, name, pidfile, daemonize, noReboot, startPaused);
+        List<DeviceSpec> deviceSpecs = devices.resolve();
+        if (daemonize && deviceSpecs.stream().anyMatch(d -> d instanceof DeviceSpec.Serial s && s.console() != null
+                && s.console().kind() == DeviceSpec.Chardev.Kind.STDIO)) {
+            throw new OptionException("-daemonize", "cannot be used with a console on stdio (-chardev stdio)");
+        }
+        return new VmConfig(memory, cpus, kernel, initrd, append, serial, qmp, name, pidfile, daemonize, noReboot, startPaused,
+                deviceSpecs);
     }
 }

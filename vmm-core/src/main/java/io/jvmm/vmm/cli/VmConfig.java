@@ -1,6 +1,7 @@
 package io.jvmm.vmm.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** Everything the command line says about the VM, checked for form (not yet for content). */
 public record VmConfig(
@@ -15,4 +16,5 @@ public record VmConfig(
         Path pidfile,
         boolean daemonize,
         boolean noReboot,
-        boolean startPaused) {}
+        boolean startPaused,
+        List<DeviceSpec> devices) {}

@@ -30,6 +30,10 @@ final class Ioctls {
     static final long CREATE_IRQCHIP = ioc(NONE, 0x60, 0);
     static final long IRQ_LINE = ioc(WRITE, 0x61, 8);
     static final long CREATE_PIT2 = ioc(WRITE, 0x77, 64);
+    static final long SET_GSI_ROUTING = ioc(WRITE, 0x6a, 8);
+    static final long IRQFD = ioc(WRITE, 0x76, 32);
+    static final long IOEVENTFD = ioc(WRITE, 0x79, 64);
+    static final long SIGNAL_MSI = ioc(WRITE, 0xa5, 32);
 
     // vCPU ioctls.
     static final long RUN = ioc(NONE, 0x80, 0);
@@ -53,4 +57,8 @@ final class Ioctls {
     static final int CAP_NR_VCPUS = 9;
     static final int CAP_MAX_VCPUS = 66;
     static final int CAP_IMMEDIATE_EXIT = 136;
+    static final int CAP_IRQ_ROUTING = 25;
+    static final int CAP_IRQFD = 32;
+    static final int CAP_IOEVENTFD = 36;
+    static final int CAP_SIGNAL_MSI = 77;
 }

@@ -57,6 +57,93 @@ public final class KvmVm implements AutoCloseable {
         check(LibC.INSTANCE.ioctl(fd, Ioctls.IRQ_LINE, p), "KVM_IRQ_LINE " + gsi);
     }
 
+    private static final ThreadLocal<Pointer> MSI = ThreadLocal.withInitial(() -> Memory.allocateDirect(LibC.RUNTIME, 32, true));
+
+    /**
+     * Injects the MSI message {@code data} at {@code address} (what a device's MSI-X table entry
+     * holds). Returns false when the guest's interrupt controller blocked it.
+     */
+    public boolean signalMsi(long address, int data) {
+        Pointer p = MSI.get();
+        p.putInt(0, (int) address);
+        p.putInt(4, (int) (address >>> 32));
+        p.putInt(8, data);
+        p.putInt(12, 0);
+        p.putInt(16, 0);
+        int r = LibC.INSTANCE.ioctl(fd, Ioctls.SIGNAL_MSI, p);
+        if (r < 0) {
+            throw new KvmException("KVM_SIGNAL_MSI", LibC.errno());
+        }
+        return r > 0;
+    }
+
+    /**
+     * Has KVM signal {@code eventFd} itself, without an exit to the VMM, when the guest writes
+     * {@code length} bytes at MMIO {@code address} (any value); or undoes that.
+     */
+    public void ioeventfd(int eventFd, long address, int length, boolean assign) {
+        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 64, true);
+        p.putLong(0, 0);
+        p.putLong(8, address);
+        p.putInt(16, length);
+        p.putInt(20, eventFd);
+        p.putInt(24, assign ? 0 : IOEVENTFD_DEASSIGN);
+        check(LibC.INSTANCE.ioctl(fd, Ioctls.IOEVENTFD, p), "KVM_IOEVENTFD at 0x" + Long.toHexString(address));
+    }
+
+    private static final int IOEVENTFD_DEASSIGN = 1 << 2;
+    private static final int ROUTING_IRQCHIP = 1, ROUTING_MSI = 2, ROUTE_SIZE = 48;
+    private static final int IRQCHIP_PIC_MASTER = 0, IRQCHIP_PIC_SLAVE = 1, IRQCHIP_IOAPIC = 2;
+    /** GSIs below this are the IOAPIC's pins; MSI routes get the numbers above. */
+    public static final int FIRST_MSI_GSI = 24;
+
+    /** An MSI message that KVM injects when the irqfd bound to {@code gsi} is signalled. */
+    public record MsiRoute(int gsi, long address, int data) {}
+
+    /**
+     * Replaces KVM's interrupt routing with the PC's fixed routes (PIC and IOAPIC pins, which
+     * the table must keep, since KVM_IRQ_LINE goes through it) plus {@code msiRoutes}.
+     */
+    public synchronized void setMsiRoutes(java.util.Collection<MsiRoute> msiRoutes) {
+        int pics = 16, ioapic = FIRST_MSI_GSI;
+        int n = pics + ioapic + msiRoutes.size();
+        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 8 + (long) n * ROUTE_SIZE, true);
+        p.putInt(0, n);
+        int i = 0;
+        for (int gsi = 0; gsi < ioapic; gsi++) {
+            irqchipRoute(p, i++, gsi, IRQCHIP_IOAPIC, gsi);
+            if (gsi < pics) {
+                irqchipRoute(p, i++, gsi, gsi < 8 ? IRQCHIP_PIC_MASTER : IRQCHIP_PIC_SLAVE, gsi % 8);
+            }
+        }
+        for (MsiRoute r : msiRoutes) {
+            long e = 8 + (long) i++ * ROUTE_SIZE;
+            p.putInt(e, r.gsi());
+            p.putInt(e + 4, ROUTING_MSI);
+            p.putInt(e + 16, (int) r.address());
+            p.putInt(e + 20, (int) (r.address() >>> 32));
+            p.putInt(e + 24, r.data());
+        }
+        check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_GSI_ROUTING, p), "KVM_SET_GSI_ROUTING");
+    }
+
+    private static void irqchipRoute(Pointer p, int index, int gsi, int chip, int pin) {
+        long e = 8 + (long) index * ROUTE_SIZE;
+        p.putInt(e, gsi);
+        p.putInt(e + 4, ROUTING_IRQCHIP);
+        p.putInt(e + 16, chip);
+        p.putInt(e + 20, pin);
+    }
+
+    /** Has KVM inject GSI {@code gsi} (an MSI route) whenever {@code eventFd} is signalled; or undoes that. */
+    public void irqfd(int eventFd, int gsi, boolean assign) {
+        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 32, true);
+        p.putInt(0, eventFd);
+        p.putInt(4, gsi);
+        p.putInt(8, assign ? 0 : 1);
+        check(LibC.INSTANCE.ioctl(fd, Ioctls.IRQFD, p), "KVM_IRQFD gsi " + gsi);
+    }
+
     public KvmVcpu createVcpu(int id) {
         int vcpuFd = LibC.INSTANCE.ioctl(fd, Ioctls.CREATE_VCPU, (long) id);
         if (vcpuFd < 0) {

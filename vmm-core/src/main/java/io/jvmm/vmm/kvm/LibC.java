@@ -6,6 +6,7 @@ import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
 import jnr.ffi.types.off_t;
 import jnr.ffi.types.size_t;
+import jnr.ffi.types.ssize_t;
 
 /**
  * The few C library calls the VMM needs. Only {@code kvm} touches file
@@ -24,6 +25,8 @@ public interface LibC {
     int EINTR = 4;
     int EAGAIN = 11;
     int E2BIG = 7;
+    int EBADF = 9;
+    int MADV_DONTNEED = 4;
 
     LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
     Runtime RUNTIME = Runtime.getRuntime(INSTANCE);
@@ -53,6 +56,24 @@ public interface LibC {
     int sigaction(int signal, @In Pointer action, Pointer oldAction);
 
     String strerror(int errno);
+
+    int eventfd(int initialValue, int flags);
+
+    @ssize_t long read(int fd, Pointer buffer, @size_t long count);
+
+    @ssize_t long write(int fd, Pointer buffer, @size_t long count);
+
+    @ssize_t long readv(int fd, Pointer iovecs, int count);
+
+    @ssize_t long writev(int fd, Pointer iovecs, int count);
+
+    int epoll_create1(int flags);
+
+    int epoll_ctl(int epollFd, int op, int fd, @In Pointer event);
+
+    int epoll_wait(int epollFd, Pointer events, int maxEvents, int timeoutMillis);
+
+    int fcntl(int fd, int command, int argument);
 
     static int errno() {
         return RUNTIME.getLastError();

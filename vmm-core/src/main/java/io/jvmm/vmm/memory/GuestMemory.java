@@ -1,5 +1,8 @@
 package io.jvmm.vmm.memory;
 
+import com.kenai.jffi.MemoryIO;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -40,6 +43,31 @@ public final class GuestMemory {
             }
         }
         throw new GuestMemoryException(String.format("guest access of %d bytes at 0x%x is outside guest RAM", length, address));
+    }
+
+    /**
+     * A view of {@code length} bytes of guest RAM at {@code address}, for I/O straight between a
+     * host file or socket and the guest's buffer (no copy). Checked like every other access.
+     */
+    public ByteBuffer buffer(long address, int length) {
+        return MemoryIO.getInstance().newDirectByteBuffer(hostAddress(address, length), length)
+                .order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** The host virtual address of guest RAM at {@code address}, which must hold {@code length} bytes. */
+    public long hostAddress(long address, long length) {
+        GuestRegion r = regionFor(address, length);
+        return r.host().address() + (address - r.guestAddress());
+    }
+
+    /**
+     * Gives the host pages of [address, address + length) back to the host (the balloon's
+     * inflated pages); the guest reads zeros there if it touches them again.
+     */
+    public void discard(long address, long length) {
+        long host = hostAddress(address, length);
+        io.jvmm.vmm.kvm.LibC.INSTANCE.madvise(jnr.ffi.Pointer.wrap(io.jvmm.vmm.kvm.LibC.RUNTIME, host), length,
+                io.jvmm.vmm.kvm.LibC.MADV_DONTNEED);
     }
 
     public void write(long address, byte[] data) {

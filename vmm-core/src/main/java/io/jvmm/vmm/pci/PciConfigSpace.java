@@ -11,10 +11,13 @@ public class PciConfigSpace implements PciFunction {
     public static final int SIZE = 4096;
     public static final int VENDOR_ID = 0x00, DEVICE_ID = 0x02, COMMAND = 0x04, STATUS = 0x06, REVISION = 0x08,
             CLASS_PROG = 0x09, CACHE_LINE = 0x0c, LATENCY = 0x0d, HEADER_TYPE = 0x0e, SUBSYSTEM_VENDOR = 0x2c,
-            SUBSYSTEM_ID = 0x2e, INTERRUPT_LINE = 0x3c;
+            SUBSYSTEM_ID = 0x2e, CAPABILITIES = 0x34, INTERRUPT_LINE = 0x3c, INTERRUPT_PIN = 0x3d;
+    public static final int COMMAND_MEMORY = 1 << 1, STATUS_CAPABILITIES = 1 << 4;
+    private static final int FIRST_CAPABILITY = 0x40, LAST_CAPABILITY_END = 0x100;
 
     private final ByteBuffer bytes = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
     private final byte[] writable = new byte[SIZE];
+    private int lastCapability, nextCapability = FIRST_CAPABILITY;
 
     public PciConfigSpace(int vendor, int device, int classCode, int revision, int headerType) {
         bytes.putShort(VENDOR_ID, (short) vendor);
@@ -54,6 +57,28 @@ public class PciConfigSpace implements PciFunction {
         return this;
     }
 
+    /**
+     * Appends a capability of {@code length} bytes with ID {@code id} to the list the guest
+     * walks from offset 0x34; returns its offset, for the caller to fill in.
+     */
+    public final synchronized int addCapability(int id, int length) {
+        int at = nextCapability;
+        if (at + length > LAST_CAPABILITY_END) {
+            throw new IllegalStateException("no room for PCI capability 0x" + Integer.toHexString(id));
+        }
+        set(at, 1, id);
+        set(at + 1, 1, 0);
+        if (lastCapability == 0) {
+            set(CAPABILITIES, 1, at);
+            set(STATUS, 2, get(STATUS, 2) | STATUS_CAPABILITIES);
+        } else {
+            set(lastCapability + 1, 1, at);
+        }
+        lastCapability = at;
+        nextCapability = (at + length + 3) & ~3;
+        return at;
+    }
+
     @Override
     public synchronized void readConfig(int offset, byte[] data) {
         for (int i = 0; i < data.length; i++) {
@@ -68,5 +93,14 @@ public class PciConfigSpace implements PciFunction {
             int m = writable[o];
             bytes.put(o, (byte) ((bytes.get(o) & ~m) | (data[i] & m)));
         }
+        configWritten(offset, data.length);
+    }
+
+    /** Called, under the space's lock, after the guest wrote {@code length} bytes at {@code offset}. */
+    protected void configWritten(int offset, int length) {}
+
+    /** Whether a write at {@code offset} of {@code length} bytes touched [{@code register}, +{@code width}). */
+    protected static boolean touches(int offset, int length, int register, int width) {
+        return offset < register + width && register < offset + length;
     }
 }

@@ -1,26 +1,49 @@
 package io.jvmm.vmm.pci;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * PCI segment 0: the functions on its buses, reached by either configuration mechanism. An
  * address with no function reads all ones, which is how guests find empty slots. Bridges of
- * the devices issue register here with the addresses behind them.
+ * root ports sit on bus 0; what is plugged into them is reached through the secondary bus
+ * number each holds, as on real hardware, so a guest that renumbers buses still finds it.
  */
 public final class PciSegment {
     private final Map<PciAddress, PciFunction> functions = new ConcurrentHashMap<>();
+    private final List<PciRootPort> rootPorts = new CopyOnWriteArrayList<>();
 
+    /** Adds {@code function} on bus 0. */
     public void add(PciAddress address, PciFunction function) {
+        if (address.bus() != 0) {
+            throw new IllegalArgumentException("only bus 0 is populated directly; plug " + address + " into a root port");
+        }
         if (functions.putIfAbsent(address, function) != null) {
             throw new IllegalArgumentException("PCI address " + address + " is taken");
         }
+        if (function instanceof PciRootPort port) {
+            rootPorts.add(port);
+        }
+    }
+
+    private PciFunction find(PciAddress address) {
+        if (address.bus() == 0) {
+            return functions.get(address);
+        }
+        for (PciRootPort port : rootPorts) {
+            if (port.secondaryBus() == address.bus()) {
+                return port.child(address.device(), address.function());
+            }
+        }
+        return null;
     }
 
     /** {@code offset} within the function's 4 KiB space; the access may not cross a dword. */
     public void read(PciAddress address, int offset, byte[] data) {
-        PciFunction f = functions.get(address);
+        PciFunction f = find(address);
         if (f == null || !fitsDword(offset, data.length)) {
             Arrays.fill(data, (byte) 0xff);
             return;
@@ -29,7 +52,7 @@ public final class PciSegment {
     }
 
     public void write(PciAddress address, int offset, byte[] data) {
-        PciFunction f = functions.get(address);
+        PciFunction f = find(address);
         if (f != null && fitsDword(offset, data.length)) {
             f.writeConfig(offset, data);
         }

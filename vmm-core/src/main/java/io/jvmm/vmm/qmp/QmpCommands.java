@@ -22,6 +22,7 @@ final class QmpCommands {
         Result execute(JsonNode arguments) throws QmpError;
     }
 
+    private static final String DEVICE_NOT_ACTIVE = "DeviceNotActive";
     private final ObjectMapper json;
     private final VmControl vm;
     private final String qemuPackage;
@@ -94,6 +95,30 @@ final class QmpCommands {
             for (String name : commands.keySet()) {
                 r.addObject().put("name", name);
             }
+            return new Result(r, After.NOTHING);
+        });
+        commands.put("balloon", args -> {
+            noOtherArguments(args, "value");
+            JsonNode value = args.get("value");
+            if (value == null || !value.canConvertToLong()) {
+                throw new QmpError("Parameter 'value' is missing or not an integer");
+            }
+            if (value.asLong() <= 0) {
+                throw new QmpError("Parameter 'target' expects a size");
+            }
+            if (!vm.balloon(value.asLong())) {
+                throw new QmpError(DEVICE_NOT_ACTIVE, "No balloon device has been activated");
+            }
+            return empty();
+        });
+        commands.put("query-balloon", args -> {
+            noOtherArguments(args);
+            long actual = vm.balloonActual();
+            if (actual < 0) {
+                throw new QmpError(DEVICE_NOT_ACTIVE, "No balloon device has been activated");
+            }
+            ObjectNode r = json.createObjectNode();
+            r.put("actual", actual);
             return new Result(r, After.NOTHING);
         });
         commands.put("query-cpus-fast", args -> {

@@ -23,6 +23,19 @@ public interface VmControl {
 
     List<VcpuInfo> cpus();
 
+    /**
+     * Asks the guest to keep {@code bytes} of RAM and give the rest to the balloon (QMP
+     * balloon). Returns false when the VM has no balloon device or its driver is not running.
+     */
+    default boolean balloon(long bytes) {
+        return false;
+    }
+
+    /** The RAM the guest keeps now, in bytes (query-balloon's actual); -1 without an active balloon. */
+    default long balloonActual() {
+        return -1;
+    }
+
     /** A vCPU as query-cpus-fast describes it. */
     record VcpuInfo(int index, int threadId) {}
 }

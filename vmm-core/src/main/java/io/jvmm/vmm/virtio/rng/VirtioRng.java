@@ -1,0 +1,137 @@
+package io.jvmm.vmm.virtio.rng;
+
+import io.jvmm.vmm.virtio.DescriptorChain;
+import io.jvmm.vmm.virtio.DeviceRuntime;
+import io.jvmm.vmm.virtio.RateLimiter;
+import io.jvmm.vmm.virtio.VirtioDevice;
+import io.jvmm.vmm.virtio.Virtqueue;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * virtio-rng (virtio 1.2, 5.4) fed from a host file (rng-random's filename, /dev/urandom by
+ * default), at most max-bytes per period milliseconds when a limit is set: a guest asking for
+ * more waits, as with QEMU's limit.
+ */
+public final class VirtioRng implements VirtioDevice {
+    private static final int QUEUE_SIZE = 64, CLASS_OTHER = 0x00ff00;
+    private final String id;
+    private final FileChannel source;
+    private final long maxBytes, periodNanos;
+    private DeviceRuntime runtime;
+    private RateLimiter limiter;
+    private boolean retryScheduled;
+
+    public VirtioRng(String id, FileChannel source, long maxBytes, long periodMillis) {
+        this.id = id;
+        this.source = source;
+        this.maxBytes = maxBytes;
+        this.periodNanos = TimeUnit.MILLISECONDS.toNanos(periodMillis);
+    }
+
+    /** Opens the entropy source once, at start: a missing file is refused then. */
+    public static FileChannel open(Path file) throws IOException {
+        return FileChannel.open(file, StandardOpenOption.READ);
+    }
+
+    @Override
+    public int type() {
+        return 4;
+    }
+
+    @Override
+    public int pciClass() {
+        return CLASS_OTHER;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public long features() {
+        return 0;
+    }
+
+    @Override
+    public int queueCount() {
+        return 1;
+    }
+
+    @Override
+    public int queueMaxSize(int index) {
+        return QUEUE_SIZE;
+    }
+
+    @Override
+    public void readConfig(int offset, byte[] data) {
+        java.util.Arrays.fill(data, (byte) 0);
+    }
+
+    @Override
+    public void activate(DeviceRuntime runtime) {
+        this.runtime = runtime;
+        this.limiter = maxBytes > 0 ? new RateLimiter(maxBytes, periodNanos, Math.max(1, maxBytes / 10), System::nanoTime) : null;
+    }
+
+    @Override
+    public void reset() {
+        runtime = null;
+    }
+
+    @Override
+    public void queueNotified(int index) {
+        DeviceRuntime rt = runtime;
+        Virtqueue q = rt == null ? null : rt.queue(0);
+        if (q == null || retryScheduled) {
+            return;
+        }
+        boolean any = false;
+        DescriptorChain c;
+        while ((c = q.pop()) != null) {
+            long wanted = c.writableLength();
+            long n = limiter == null ? wanted : limiter.take(wanted);
+            if (n == 0 && wanted > 0) {
+                q.unpop();
+                retryScheduled = true;
+                rt.loop().schedule(limiter.nanosUntilToken(), () -> {
+                    retryScheduled = false;
+                    queueNotified(0);
+                });
+                break;
+            }
+            q.push(c.head(), fill(rt, c, n));
+            any = true;
+        }
+        if (any) {
+            rt.notifyQueue(0);
+        }
+    }
+
+    private int fill(DeviceRuntime rt, DescriptorChain c, long n) {
+        int done = 0;
+        try {
+            for (ByteBuffer b : DescriptorChain.buffers(rt.memory(), c.writable(), 0, n)) {
+                while (b.hasRemaining()) {
+                    int r = source.read(b);
+                    if (r < 0) {
+                        source.position(0); // a file of random bytes, read round and round
+                        if (source.size() == 0) {
+                            return done;
+                        }
+                    } else {
+                        done += r;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // The guest gets what was read so far.
+        }
+        return done;
+    }
+}
