@@ -7,9 +7,13 @@ import io.jvmm.vmm.chardev.PtyBackend;
 import io.jvmm.vmm.chardev.StdioBackend;
 import io.jvmm.vmm.chardev.UnixSocketBackend;
 import io.jvmm.vmm.cli.DeviceSpec;
+import io.jvmm.vmm.host.HostCallException;
+import io.jvmm.vmm.host.TapDevice;
+import io.jvmm.vmm.host.Vhost;
 import io.jvmm.vmm.virtio.block.BlockBackend;
 import io.jvmm.vmm.virtio.console.ConsolePort;
 import io.jvmm.vmm.virtio.rng.VirtioRng;
+import io.jvmm.vmm.virtio.vsock.VhostVsock;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
@@ -26,6 +30,8 @@ final class DeviceBackends implements AutoCloseable {
     private final Map<String, BlockBackend> disks = new HashMap<>();
     private final Map<String, ConsolePort> consoles = new HashMap<>();
     private final Map<String, FileChannel> entropy = new HashMap<>();
+    private final Map<String, TapDevice> taps = new HashMap<>();
+    private final Map<String, Vhost> vhosts = new HashMap<>();
     private final List<AutoCloseable> opened = new ArrayList<>();
 
     static DeviceBackends open(List<DeviceSpec> devices) throws HostException {
@@ -56,6 +62,18 @@ final class DeviceBackends implements AutoCloseable {
             ConsolePort port = new ConsolePort(chardev(serial.console()));
             opened.add(port);
             consoles.put(d.id(), port);
+        } else if (d instanceof DeviceSpec.Net net) {
+            openTap(d.id(), net.tap());
+        } else if (d instanceof DeviceSpec.Vsock vsock) {
+            Vhost vhost = openVhost("/dev/vhost-vsock", "-device vhost-vsock-pci,id=" + d.id(),
+                    " (load the vhost_vsock module)");
+            vhosts.put(d.id(), vhost);
+            try {
+                VhostVsock.claimCid(vhost, vsock.guestCid());
+            } catch (HostCallException e) {
+                throw new HostException("-device vhost-vsock-pci,id=" + d.id() + ": guest-cid=" + vsock.guestCid()
+                        + " cannot be used: " + e.getMessage() + (e.errno() == 98 ? " (another VM has that CID)" : ""));
+            }
         } else if (d instanceof DeviceSpec.Rng rng) {
             try {
                 FileChannel ch = VirtioRng.open(rng.source());
@@ -64,6 +82,30 @@ final class DeviceBackends implements AutoCloseable {
             } catch (IOException e) {
                 throw new HostException("-object rng-random filename=" + rng.source() + ": cannot open it: " + reason(e));
             }
+        }
+    }
+
+    private void openTap(String deviceId, DeviceSpec.Tap tap) throws HostException {
+        String option = "-netdev id=" + tap.id();
+        try {
+            TapDevice t = TapDevice.open(tap.ifname());
+            opened.add(t);
+            taps.put(deviceId, t);
+        } catch (HostCallException | IllegalArgumentException e) {
+            throw new HostException(option + ": cannot open tap '" + tap.ifname() + "': " + e.getMessage());
+        }
+        if (tap.vhost()) {
+            vhosts.put(deviceId, openVhost("/dev/vhost-net", option + " vhost=on", " (load the vhost_net module, or use vhost=off)"));
+        }
+    }
+
+    private Vhost openVhost(String path, String option, String hint) throws HostException {
+        try {
+            Vhost v = Vhost.open(path);
+            opened.add(v);
+            return v;
+        } catch (HostCallException e) {
+            throw new HostException(option + ": cannot use " + path + ": " + e.getMessage() + (e.errno() == 2 ? hint : ""));
         }
     }
 
@@ -98,6 +140,15 @@ final class DeviceBackends implements AutoCloseable {
 
     FileChannel entropy(String deviceId) {
         return entropy.get(deviceId);
+    }
+
+    TapDevice tap(String deviceId) {
+        return taps.get(deviceId);
+    }
+
+    /** The vhost device of a net (vhost=on) or vsock device; null for a user-space net device. */
+    Vhost vhost(String deviceId) {
+        return vhosts.get(deviceId);
     }
 
     @Override

@@ -106,7 +106,7 @@ final class Machine implements AutoCloseable, PowerControl {
             }
         };
         pciDevices = PciDevices.build(devices.specs(), devices.backends(), pci,
-                new PciDevices.Wiring(memory, vm::signalMsi, ioEvents, mmio), devices.balloonChanged());
+                new PciDevices.Wiring(memory, vm::signalMsi, ioEvents, new KvmIrqFds(vm), mmio), devices.balloonChanged());
 
         AcpiTables acpi = AcpiTables.build(cpus, ramBytes);
         memory.write(acpi.base(), acpi.bytes());

@@ -14,8 +14,11 @@ import io.jvmm.vmm.pci.PciSegment;
 import io.jvmm.vmm.virtio.VirtioDevice;
 import io.jvmm.vmm.virtio.balloon.VirtioBalloon;
 import io.jvmm.vmm.virtio.block.VirtioBlock;
+import io.jvmm.vmm.virtio.net.VirtioNet;
+import io.jvmm.vmm.virtio.vsock.VhostVsock;
 import io.jvmm.vmm.virtio.console.VirtioConsole;
 import io.jvmm.vmm.virtio.pci.IoEventRegistry;
+import io.jvmm.vmm.virtio.pci.IrqFdRegistry;
 import io.jvmm.vmm.virtio.pci.VirtioPciDevice;
 import io.jvmm.vmm.virtio.rng.VirtioRng;
 import java.io.IOException;
@@ -42,7 +45,7 @@ final class PciDevices implements AutoCloseable {
     private VirtioBalloon balloon;
 
     /** What the machine gives its PCI devices: memory, MSI delivery, ioeventfds and the MMIO bus. */
-    record Wiring(GuestMemory memory, MsiSink msi, IoEventRegistry ioEvents, Bus mmio) {}
+    record Wiring(GuestMemory memory, MsiSink msi, IoEventRegistry ioEvents, IrqFdRegistry irqFds, Bus mmio) {}
 
     static PciDevices build(List<DeviceSpec> specs, DeviceBackends backends, PciSegment segment, Wiring wiring,
                             LongConsumer balloonChanged) {
@@ -93,7 +96,7 @@ final class PciDevices implements AutoCloseable {
                 continue;
             }
             EventLoop loop = loops.computeIfAbsent(loopName(spec), EventLoop::new);
-            VirtioPciDevice pci = new VirtioPciDevice(device, wiring.memory(), loop, wiring.msi(), wiring.ioEvents());
+            VirtioPciDevice pci = new VirtioPciDevice(device, wiring.memory(), loop, wiring.msi(), wiring.ioEvents(), wiring.irqFds());
             DeviceSpec.PciPlacement at = spec.placement();
             long bar;
             if (at.bus().equals("pcie.0")) {
@@ -128,6 +131,10 @@ final class PciDevices implements AutoCloseable {
             } else if (spec instanceof DeviceSpec.Balloon b) {
                 balloon = new VirtioBalloon(spec.id(), b.deflateOnOom(), balloonChanged);
                 return balloon;
+            } else if (spec instanceof DeviceSpec.Net n) {
+                return new VirtioNet(spec.id(), backends.tap(spec.id()), backends.vhost(spec.id()), n.mac());
+            } else if (spec instanceof DeviceSpec.Vsock v) {
+                return new VhostVsock(spec.id(), backends.vhost(spec.id()), v.guestCid());
             } else if (!(spec instanceof DeviceSpec.RootPort)) {
                 throw new UnsupportedOperationException(spec.getClass().getSimpleName() + " devices are not built yet");
             }

@@ -1,5 +1,6 @@
 package io.jvmm.vmm.virtio;
 
+import io.jvmm.vmm.host.EventFd;
 import io.jvmm.vmm.host.EventLoop;
 import io.jvmm.vmm.memory.GuestMemory;
 
@@ -17,6 +18,19 @@ public interface DeviceRuntime {
 
     /** Interrupts the guest for queue {@code index} if it asked to be told of used buffers. */
     void notifyQueue(int index);
+
+    /**
+     * The kick eventfd of queue {@code index} (signalled when the guest notifies it), which the
+     * transport stops watching: the caller serves the kicks from now on (a vhost device hands it
+     * to the kernel). Null when the queue is not enabled. Valid until the device is reset.
+     */
+    EventFd takeKick(int index);
+
+    /**
+     * An eventfd whose signal interrupts the guest for queue {@code index} as its MSI-X vector
+     * says (a vhost device's call eventfd). Valid until the device is reset.
+     */
+    EventFd callFd(int index);
 
     /** Tells the guest the device configuration changed. */
     void notifyConfig();

@@ -55,6 +55,19 @@ public final class Virtqueue {
         return size;
     }
 
+    /** The guest addresses of the descriptor table, available ring and used ring (for a vhost device). */
+    public long descTable() {
+        return desc;
+    }
+
+    public long availRing() {
+        return avail;
+    }
+
+    public long usedRing() {
+        return used;
+    }
+
     /** The next chain the guest made available, or null when there is none (re-arming kicks first). */
     public DescriptorChain pop() {
         DescriptorChain c = next();

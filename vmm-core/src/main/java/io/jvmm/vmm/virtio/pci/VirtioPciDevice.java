@@ -37,6 +37,7 @@ public final class VirtioPciDevice extends PciEndpoint {
     private final GuestMemory memory;
     private final EventLoop loop;
     private final IoEventRegistry ioEvents;
+    private final IrqFdRegistry irqFds;
     private final MsixCapability msix;
     private final long offered;
     private final QueueConfig[] queues;
@@ -56,6 +57,10 @@ public final class VirtioPciDevice extends PciEndpoint {
         boolean enabled;
         long desc, driver, device;
         EventFd kick;
+        /** The call eventfd a vhost device signals; bound to the vector by irqfd, or watched here. */
+        EventFd call;
+        IrqFdRegistry.Binding callBinding;
+        boolean callWatched;
 
         QueueConfig(int maxSize) {
             this.maxSize = maxSize;
@@ -64,11 +69,18 @@ public final class VirtioPciDevice extends PciEndpoint {
     }
 
     public VirtioPciDevice(VirtioDevice device, GuestMemory memory, EventLoop loop, MsiSink msi, IoEventRegistry ioEvents) {
+        this(device, memory, loop, msi, ioEvents, null);
+    }
+
+    /** With {@code irqFds} (may be null), call eventfds interrupt the guest without passing through the VMM. */
+    public VirtioPciDevice(VirtioDevice device, GuestMemory memory, EventLoop loop, MsiSink msi, IoEventRegistry ioEvents,
+                           IrqFdRegistry irqFds) {
         super(VENDOR_REDHAT_QUMRANET, MODERN_DEVICE_BASE + device.type(), device.pciClass(), 1);
         this.device = device;
         this.memory = memory;
         this.loop = loop;
         this.ioEvents = ioEvents;
+        this.irqFds = irqFds;
         this.offered = device.features() | TRANSPORT_FEATURES;
         set(SUBSYSTEM_VENDOR, 2, VENDOR_REDHAT_QUMRANET);
         set(SUBSYSTEM_ID, 2, SUBSYSTEM_QEMU);
@@ -82,6 +94,7 @@ public final class VirtioPciDevice extends PciEndpoint {
         int notify = addVirtioCapability(CAP_NOTIFY, NOTIFY, AREA, 20);
         set(notify + 16, 4, NOTIFY_MULTIPLIER);
         msix = new MsixCapability(this, queues.length + 1, 0, MSIX_TABLE, MSIX_PBA, msi);
+        msix.listener(this::vectorChanged);
         addMemoryBar(0, BAR_SIZE, false, new Bar0());
     }
 
@@ -243,6 +256,9 @@ public final class VirtioPciDevice extends PciEndpoint {
                 case 0x1a -> {
                     if (q != null) {
                         q.vector = vector(value);
+                        if (q.call != null) {
+                            routeCall(q);
+                        }
                     }
                 }
                 case 0x1c -> {
@@ -340,6 +356,7 @@ public final class VirtioPciDevice extends PciEndpoint {
         synchronized (lock) {
             for (int i = 0; i < queues.length; i++) {
                 QueueConfig q = queues[i];
+                releaseCall(q);
                 if (q.kick != null) {
                     loop.unwatch(q.kick);
                     if (notifyBase >= 0) {
@@ -363,6 +380,70 @@ public final class VirtioPciDevice extends PciEndpoint {
     public void close() {
         reset();
         device.close();
+    }
+
+    /** An MSI-X vector's message or mask changed: call eventfds on it follow. */
+    private void vectorChanged(int vector) {
+        synchronized (lock) {
+            for (QueueConfig q : queues) {
+                if (q.call != null && q.vector == vector) {
+                    routeCall(q);
+                }
+            }
+        }
+    }
+
+    /**
+     * Points queue {@code q}'s call eventfd at its vector: through KVM (irqfd) while the vector
+     * may fire, else through this loop, which fires the vector here (held pending while masked).
+     */
+    private void routeCall(QueueConfig q) {
+        long[] message = q.vector == NO_VECTOR ? null : msix.message(q.vector);
+        if (message != null && irqFds != null) {
+            if (q.callWatched) {
+                loop.unwatch(q.call);
+                q.callWatched = false;
+            }
+            if (q.callBinding == null) {
+                q.callBinding = irqFds.bind(q.call, message[0], (int) message[1]);
+            } else {
+                q.callBinding.update(message[0], (int) message[1]);
+            }
+        } else {
+            if (q.callBinding != null) {
+                q.callBinding.close();
+                q.callBinding = null;
+            }
+            if (!q.callWatched) {
+                loop.watch(q.call, () -> callSignalled(q));
+                q.callWatched = true;
+            }
+        }
+    }
+
+    private void callSignalled(QueueConfig q) {
+        int vector;
+        synchronized (lock) {
+            vector = q.vector;
+        }
+        isr.getAndUpdate(v -> v | 1);
+        if (vector != NO_VECTOR) {
+            msix.fire(vector);
+        }
+    }
+
+    private void releaseCall(QueueConfig q) {
+        if (q.call == null) {
+            return;
+        }
+        if (q.callBinding != null) {
+            q.callBinding.close();
+        }
+        if (q.callWatched) {
+            loop.unwatch(q.call);
+        }
+        q.call.close();
+        q.call = null;
     }
 
     /** The device's view of itself while DRIVER_OK holds. */
@@ -422,6 +503,29 @@ public final class VirtioPciDevice extends PciEndpoint {
             }
             if (vector != NO_VECTOR) {
                 msix.fire(vector);
+            }
+        }
+
+        @Override
+        public EventFd takeKick(int index) {
+            synchronized (lock) {
+                EventFd kick = VirtioPciDevice.this.queues[index].kick;
+                if (kick != null) {
+                    loop.unwatch(kick);
+                }
+                return kick;
+            }
+        }
+
+        @Override
+        public EventFd callFd(int index) {
+            synchronized (lock) {
+                QueueConfig q = VirtioPciDevice.this.queues[index];
+                if (q.call == null) {
+                    q.call = EventFd.create();
+                    routeCall(q);
+                }
+                return q.call;
             }
         }
 
