@@ -1,6 +1,7 @@
 package io.jvmm.agent;
 
 import io.jvmm.agent.reconcile.RestartBackoff;
+import io.jvmm.agent.vmm.VmmDetachment;
 import io.jvmm.domain.NodePathPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +17,15 @@ import java.time.Duration;
  * @param backoff      delays between restarts of a VMM that keeps ending
  * @param resync       how often every VM is looked at without an event (QMP status, timers)
  * @param scrollBack   bytes of console output kept per VM for viewers who attach late
+ * @param detachment   how VMMs are set apart to outlive the agent: a session, or a systemd scope
+ *                     too (in a pod, so that a container restart spares them)
  */
 public record AgentSettings(String nodeName, Path stateRoot, String vmmProgram, NodePathPolicy nodePaths,
-    Duration stopGrace, RestartBackoff backoff, Duration resync, int scrollBack) {
+    Duration stopGrace, RestartBackoff backoff, Duration resync, int scrollBack, VmmDetachment detachment) {
+
+  /** VMMs in sessions of their own (setsid), for an agent that is a plain process. */
+  public AgentSettings(String nodeName, Path stateRoot, String vmmProgram, NodePathPolicy nodePaths,
+      Duration stopGrace, RestartBackoff backoff, Duration resync, int scrollBack) {
+    this(nodeName, stateRoot, vmmProgram, nodePaths, stopGrace, backoff, resync, scrollBack, VmmDetachment.SESSION);
+  }
 }

@@ -42,7 +42,8 @@ public final class NodeAgent implements AutoCloseable {
   private final AgentSettings settings;
   private final VmSource source;
   private final AgentStatusSink sink;
-  private final VmmSupervisor supervisor = new VmmSupervisor();
+  private final VmEventSink events;
+  private final VmmSupervisor supervisor;
   private final VmReconciler reconciler;
   private final Map<VmKey, VmRuntime> runtimes = new ConcurrentHashMap<>();
   private final Set<VmKey> queued = ConcurrentHashMap.newKeySet();
@@ -58,9 +59,16 @@ public final class NodeAgent implements AutoCloseable {
   });
 
   public NodeAgent(AgentSettings settings, VmSource source, AgentStatusSink sink) {
+    this(settings, source, sink, VmEventSink.NONE);
+  }
+
+  /** With {@code events}: an event for each transition of a VMM ({@link VmTransitions}). */
+  public NodeAgent(AgentSettings settings, VmSource source, AgentStatusSink sink, VmEventSink events) {
     this.settings = settings;
     this.source = source;
     this.sink = sink;
+    this.events = events;
+    this.supervisor = new VmmSupervisor(settings.detachment());
     this.reconciler = new VmReconciler(settings.stopGrace(), settings.backoff());
   }
 
@@ -229,6 +237,10 @@ public final class NodeAgent implements AutoCloseable {
     }
     try {
       sink.report(vm, status);
+      boolean adopted = runtime.process != null && runtime.process.adopted();
+      for (VmEvent event : VmTransitions.between(runtime.lastReported, status, adopted)) {
+        events.record(vm, event);
+      }
       runtime.lastReportedJson = json;
       runtime.lastReported = status;
       log.info("{}: {} {}{}", runtime.key, status.state, status.message,

@@ -9,6 +9,7 @@ import io.jvmm.agent.NodeAgent;
 import io.jvmm.agent.console.ConsoleServer;
 import io.jvmm.agent.console.ConsoleTls;
 import io.jvmm.agent.kube.KubernetesConsoleAuthorizer;
+import io.jvmm.agent.kube.KubernetesEventSink;
 import io.jvmm.agent.kube.KubernetesStatusSink;
 import io.jvmm.agent.kube.KubernetesVmSource;
 import io.jvmm.agent.node.NodeFacts;
@@ -17,6 +18,7 @@ import io.jvmm.agent.node.NodePublisher;
 import io.jvmm.agent.reconcile.RestartBackoff;
 import io.jvmm.agent.standalone.ControlServer;
 import io.jvmm.agent.standalone.ManifestDirectory;
+import io.jvmm.agent.vmm.VmmDetachment;
 import io.jvmm.domain.MemorySize;
 import io.jvmm.domain.NodePathPolicy;
 import java.net.InetSocketAddress;
@@ -88,6 +90,13 @@ public final class AgentMain implements Callable<Integer> {
   @Option(names = "--resync", description = "Milliseconds between looks at every VM without an event (default 2000)")
   long resyncMillis = 2000;
 
+  enum VmmScope { auto, systemd, session }
+
+  @Option(names = "--vmm-scope", description = "How VMMs are set apart to outlive the agent: systemd (a transient"
+      + " systemd scope via systemd-run, so a container restart spares them), session (setsid only), or auto"
+      + " (default: systemd in a pod where systemd runs the host, else session)")
+  VmmScope vmmScope = VmmScope.auto;
+
   @Option(names = "--kubeconfig", description = "Kubernetes: the kubeconfig (default: in-cluster, $KUBECONFIG)")
   Path kubeconfig;
 
@@ -152,7 +161,8 @@ public final class AgentMain implements Callable<Integer> {
     AgentSettings settings = new AgentSettings(nodeName, states.toAbsolutePath(), vmm, NodePathPolicy.allowing(roots),
         Duration.ofSeconds(stopGraceSeconds),
         new RestartBackoff(Duration.ofMillis(backoffMillis), Duration.ofMinutes(5), Duration.ofMinutes(10)),
-        Duration.ofMillis(resyncMillis), 256 * 1024);
+        Duration.ofMillis(resyncMillis), 256 * 1024,
+        detachment(vmmScope, System.getenv("KUBERNETES_SERVICE_HOST") != null, VmmDetachment.systemdAvailable()));
     boolean kubernetes = switch (mode) {
       case standalone -> false;
       case kubernetes -> true;
@@ -192,7 +202,7 @@ public final class AgentMain implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     open.add(client);
     NodeAgent agent = new NodeAgent(settings, new KubernetesVmSource(client, settings.nodeName()),
-        new KubernetesStatusSink(client));
+        new KubernetesStatusSink(client), new KubernetesEventSink(client, settings.nodeName(), Clock.systemUTC()));
     agent.start();
     open.add(agent);
     Map<String, String> annotations = new LinkedHashMap<>();
@@ -224,7 +234,27 @@ public final class AgentMain implements Callable<Integer> {
     publisher.start();
     open.add(publisher);
     System.err.println("jvmm-agent: node " + settings.nodeName() + " on " + client.getMasterUrl()
-        + ", consoles on port " + consoles.port() + ", state in " + settings.stateRoot());
+        + ", consoles on port " + consoles.port() + ", state in " + settings.stateRoot() + ", VMMs in "
+        + (settings.detachment() == VmmDetachment.SYSTEMD_SCOPE ? "systemd scopes" : "sessions of their own"));
+  }
+
+  /**
+   * systemd scopes where asked, or by default in a pod (a container restart kills its cgroup)
+   * where the host's systemd is reachable; a session otherwise.
+   */
+  static VmmDetachment detachment(VmmScope scope, boolean inPod, boolean systemdAvailable) {
+    return switch (scope) {
+      case session -> VmmDetachment.SESSION;
+      case systemd -> {
+        if (!systemdAvailable) {
+          throw new CommandLine.ParameterException(new CommandLine(new AgentMain()),
+              "--vmm-scope systemd: systemd does not run this host or systemd-run is not on PATH"
+                  + " (in a pod: mount the host's /run/systemd, and ship systemd-run in the image)");
+        }
+        yield VmmDetachment.SYSTEMD_SCOPE;
+      }
+      case auto -> inPod && systemdAvailable ? VmmDetachment.SYSTEMD_SCOPE : VmmDetachment.SESSION;
+    };
   }
 
   /** The kernel's host name: no name service needed (getLocalHost fails where it cannot resolve itself). */

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts VMM processes so that they outlive the agent, and finds them again after the agent
  * restarts. Each VMM runs under a small launcher shell in a session of its own (setsid): the
- * agent's death, its process group's signals and its closed pipes do not reach it. The launcher
+ * agent's death, its process group's signals and its closed pipes do not reach it; with
+ * {@link VmmDetachment#SYSTEMD_SCOPE} also in a systemd scope, a cgroup of its own, so that a
+ * container restart of the agent does not reach it either. The launcher
  * writes the VMM's pid to the state directory, waits for it, and writes its exit status there
  * too, which is how an agent that did not start a VMM still learns how it ended.
  */
@@ -50,13 +52,36 @@ public final class VmmSupervisor {
     return t;
   });
   private final Duration pollInterval;
+  private final VmmDetachment detachment;
 
   public VmmSupervisor() {
-    this(Duration.ofMillis(250));
+    this(Duration.ofMillis(250), VmmDetachment.SESSION);
   }
 
-  public VmmSupervisor(Duration pollInterval) {
+  public VmmSupervisor(VmmDetachment detachment) {
+    this(Duration.ofMillis(250), detachment);
+  }
+
+  public VmmSupervisor(Duration pollInterval, VmmDetachment detachment) {
     this.pollInterval = pollInterval;
+    this.detachment = detachment;
+  }
+
+  /** The command that runs the launcher for {@code state} with the VMM's argv (program first). */
+  static List<String> launcherCommand(VmmDetachment detachment, StateDirectory state, List<String> vmmArgv,
+      long launchMillis) {
+    List<String> command = new ArrayList<>();
+    command.add("setsid");
+    if (detachment == VmmDetachment.SYSTEMD_SCOPE) {
+      // systemd-run --scope makes the scope around its own process, then execs the launcher in
+      // it; --collect drops the unit when the VMM ends even if it failed.
+      command.addAll(List.of("systemd-run", "--scope", "--quiet", "--collect",
+          "--unit=" + VmmDetachment.unitName(state.key().namespace(), state.key().name(), launchMillis),
+          "--description=jvmm VM " + state.key().namespace() + "/" + state.key().name(), "--"));
+    }
+    command.addAll(List.of("sh", "-c", LAUNCHER, "jvmm-launcher", state.path().toString()));
+    command.addAll(vmmArgv);
+    return command;
   }
 
   /**
@@ -70,9 +95,7 @@ public final class VmmSupervisor {
     for (Path socket : List.of(state.qmpSocket(), state.consoleSocket(), state.serialSocket())) {
       Files.deleteIfExists(socket);
     }
-    List<String> command = new ArrayList<>(List.of("setsid", "sh", "-c", LAUNCHER, "jvmm-launcher",
-        state.path().toString()));
-    command.addAll(argv);
+    List<String> command = launcherCommand(detachment, state, argv, System.currentTimeMillis());
     Process launcher = new ProcessBuilder(command)
         .directory(state.path().toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

@@ -1,7 +1,9 @@
 package io.jvmm.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jvmm.agent.vmm.VmmDetachment;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -29,6 +31,20 @@ class AgentMainTest {
     assertThat(main.stopGraceSeconds).isEqualTo(30);
     assertThat(main.consoleTls).isEqualTo("self-signed");
     assertThat(AgentMain.hostName()).isNotBlank();
+  }
+
+  @Test
+  void vmmsGetSystemdScopesByDefaultOnlyInAPodWhereSystemdRuns() {
+    assertThat(AgentMain.detachment(AgentMain.VmmScope.auto, true, true)).isEqualTo(VmmDetachment.SYSTEMD_SCOPE);
+    assertThat(AgentMain.detachment(AgentMain.VmmScope.auto, true, false)).isEqualTo(VmmDetachment.SESSION);
+    assertThat(AgentMain.detachment(AgentMain.VmmScope.auto, false, true)).isEqualTo(VmmDetachment.SESSION);
+    assertThat(AgentMain.detachment(AgentMain.VmmScope.session, true, true)).isEqualTo(VmmDetachment.SESSION);
+    assertThat(AgentMain.detachment(AgentMain.VmmScope.systemd, false, true)).isEqualTo(VmmDetachment.SYSTEMD_SCOPE);
+    assertThatThrownBy(() -> AgentMain.detachment(AgentMain.VmmScope.systemd, true, false))
+        .hasMessageContaining("--vmm-scope systemd").hasMessageContaining("/run/systemd");
+    AgentMain main = new AgentMain();
+    new CommandLine(main).parseArgs("--vmm-scope", "session");
+    assertThat(main.vmmScope).isEqualTo(AgentMain.VmmScope.session);
   }
 
   @Test

@@ -36,12 +36,14 @@ import java.util.Map;
  * namespace, cluster-scoped names suffixed with it), a Node object of its own, its Lease in the
  * test namespace, and QEMU (TCG) as its VMM.
  */
-final class AgentInCluster implements AutoCloseable {
-  static final String SERVICE_ACCOUNT = "jvmm-node-agent";
+public final class AgentInCluster implements AutoCloseable {
+  public static final String SERVICE_ACCOUNT = "jvmm-node-agent";
 
-  final ClusterNamespace ns;
-  final String node;
-  final Path stateRoot;
+  private final KubernetesClient admin;
+  /** Where the agent's service account and its Lease are. */
+  private final String namespace;
+  public final String node;
+  public final Path stateRoot;
   private final Path dir;
   private final NodeFacts facts;
   private KubernetesClient client;
@@ -50,24 +52,45 @@ final class AgentInCluster implements AutoCloseable {
   NodePublisher publisher;
 
   AgentInCluster(ClusterNamespace ns, Path dir, NodeFacts facts) throws Exception {
-    this.ns = ns;
+    // A label value (jvmm.io/node) holds at most 63 characters; test namespaces are longer.
+    this(ns.client(), ns.name(), "sim-" + Integer.toHexString(ns.name().hashCode()), dir, facts, rbacIn(ns));
+  }
+
+  /**
+   * An agent for a new Node {@code node}, as the service account jvmm-node-agent of
+   * {@code namespace} (whose RBAC is installed already), its Lease in that namespace and its
+   * state under {@code dir}; it reports {@code facts} for its node (simulated: no KVM, little room...).
+   */
+  public AgentInCluster(KubernetesClient admin, String namespace, String node, Path dir, NodeFacts facts)
+      throws Exception {
+    this(admin, namespace, node, dir, facts, true);
+  }
+
+  private AgentInCluster(KubernetesClient admin, String namespace, String node, Path dir, NodeFacts facts,
+      boolean rbacReady) throws Exception {
+    this.admin = admin;
+    this.namespace = namespace;
     this.dir = dir;
     this.facts = facts;
-    // A label value (jvmm.io/node) holds at most 63 characters; test namespaces are longer.
-    this.node = "sim-" + Integer.toHexString(ns.name().hashCode());
+    this.node = node;
     this.stateRoot = dir.resolve("vms");
+    Files.createDirectories(dir);
+    admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
+    start();
+  }
+
+  private static boolean rbacIn(ClusterNamespace ns) throws Exception {
     // The VirtualMachine CRD is the crds module's; while the API server refuses it (CEL cost
     // budget) nothing here can run. Say so instead of failing on a 404 from the informer.
     org.junit.jupiter.api.Assumptions.assumeTrue(ns.controlPlane().refusedCrds().isEmpty(),
         () -> "the API server refused the project's CRDs, so the agent has nothing to watch: "
             + ns.controlPlane().refusedCrds());
     installRbac(ns);
-    ns.client().nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
-    start();
+    return true;
   }
 
   /** deploy/rbac/node-agent.yaml, moved from jvmm-system to the test's namespace. */
-  static void installRbac(ClusterNamespace ns) throws Exception {
+  public static void installRbac(ClusterNamespace ns) throws Exception {
     Path file = ProjectRoot.path().resolve("deploy/rbac/node-agent.yaml");
     String suffix = "-" + ns.name();
     try (InputStream in = Files.newInputStream(file)) {
@@ -91,28 +114,43 @@ final class AgentInCluster implements AutoCloseable {
 
   /** A client that authenticates as the service account, with a fresh token. */
   static KubernetesClient clientAs(ClusterNamespace ns, String serviceAccount) {
-    return new KubernetesClientBuilder().withConfig(configAs(ns, token(ns, serviceAccount))).build();
+    return clientAs(ns.client(), ns.name(), serviceAccount);
   }
 
-  static String token(ClusterNamespace ns, String serviceAccount) {
-    return ns.client().serviceAccounts().inNamespace(ns.name()).withName(serviceAccount)
+  /** A client that authenticates as the service account {@code namespace/serviceAccount}. */
+  public static KubernetesClient clientAs(KubernetesClient admin, String namespace, String serviceAccount) {
+    return new KubernetesClientBuilder().withConfig(configAs(admin, namespace, token(admin, namespace, serviceAccount)))
+        .build();
+  }
+
+  public static String token(ClusterNamespace ns, String serviceAccount) {
+    return token(ns.client(), ns.name(), serviceAccount);
+  }
+
+  /** A fresh token (an hour) of the service account {@code namespace/serviceAccount}. */
+  public static String token(KubernetesClient admin, String namespace, String serviceAccount) {
+    return admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
         .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
         .getStatus().getToken();
   }
 
   static Config configAs(ClusterNamespace ns, String token) {
-    Config admin = ns.client().getConfiguration();
+    return configAs(ns.client(), ns.name(), token);
+  }
+
+  private static Config configAs(KubernetesClient adminClient, String namespace, String token) {
+    Config admin = adminClient.getConfiguration();
     return new ConfigBuilder(Config.empty())
         .withMasterUrl(admin.getMasterUrl())
         .withCaCertData(admin.getCaCertData())
         .withCaCertFile(admin.getCaCertFile())
         .withOauthToken(token)
-        .withNamespace(ns.name())
+        .withNamespace(namespace)
         .build();
   }
 
   void start() throws Exception {
-    client = clientAs(ns, SERVICE_ACCOUNT);
+    client = clientAs(admin, namespace, SERVICE_ACCOUNT);
     AgentSettings settings = new AgentSettings(node, stateRoot, TestVms.tcgVmm(dir).toString(),
         NodePathPolicy.allowing(TestVms.allowedRoots(dir)), Duration.ofSeconds(3),
         new RestartBackoff(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(10)),
@@ -121,13 +159,13 @@ final class AgentInCluster implements AutoCloseable {
     agent.start();
     consoles = new ConsoleServer(new InetSocketAddress("127.0.0.1", 0), null,
         new KubernetesConsoleAuthorizer(client), agent::console, node);
-    publisher = new NodePublisher(client, node, ns.name(), Duration.ofSeconds(1), () -> facts,
+    publisher = new NodePublisher(client, node, namespace, Duration.ofSeconds(1), () -> facts,
         Map.of(NodeContract.CONSOLE_ENDPOINT_ANNOTATION, "127.0.0.1:" + consoles.port()), Clock.systemUTC());
     publisher.start();
   }
 
   /** The agent process ends: connections close, VMMs keep running. */
-  void stop() {
+  public void stop() {
     publisher.close();
     consoles.close();
     agent.close();
@@ -145,7 +183,7 @@ final class AgentInCluster implements AutoCloseable {
   @Override
   public void close() throws Exception {
     stop();
-    ns.client().nodes().withName(node).delete();
+    admin.nodes().withName(node).delete();
     for (var state : io.jvmm.agent.vmm.StateDirectory.existing(stateRoot)) {
       var vmm = state.readPid().flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
       if (vmm.isPresent()) {

@@ -4,28 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.javaoperatorsdk.operator.Operator;
 import io.jvmm.cluster.ClusterNamespace;
 import io.jvmm.cluster.KubeClusterTest;
 import io.jvmm.cluster.KubeControlPlane;
-import io.jvmm.testkit.ProjectRoot;
 import io.jvmm.crds.v1alpha1.AgentStatus.VmmState;
 import io.jvmm.crds.v1alpha1.NodeContract;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
 import io.jvmm.crds.v1alpha1.VirtualMachineStatus.Phase;
 import io.jvmm.domain.ManifestYaml;
 import io.jvmm.operator.JvmmOperator;
-import io.jvmm.operator.OperatorSettings;
+import io.jvmm.operator.OperatorInCluster;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,33 +32,20 @@ import org.junit.jupiter.api.Test;
  */
 @KubeClusterTest
 class VirtualMachineReconcilerClusterTest {
-    private static final String AGENTS = "jvmm-system";
+    private static final String AGENTS = OperatorInCluster.SYSTEM_NAMESPACE;
     private static final long GIB = 1L << 30;
-    private static final String OPERATOR_ACCOUNT = "system:serviceaccount:" + AGENTS + ":jvmm-operator";
-    private static Operator operator;
+    private static OperatorInCluster operator;
     private static KubernetesClient admin;
-    private static KubernetesClient operatorClient;
 
     @BeforeAll
     static void startOperator(KubeControlPlane plane) throws IOException {
         admin = plane.newClient("default");
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(AGENTS).endMetadata().build())
-                .serverSideApply();
-        try (var rbac = Files.newInputStream(ProjectRoot.path().resolve("deploy/rbac/operator.yaml"))) {
-            admin.load(rbac).serverSideApply();
-        }
-        Config config = Config.fromKubeconfig(Files.readString(plane.adminKubeconfig()));
-        config.setImpersonateUsername(OPERATOR_ACCOUNT);
-        operatorClient = new KubernetesClientBuilder().withConfig(config).build();
-        operator = JvmmOperator.create(operatorClient,
-                new OperatorSettings(AGENTS, List.of("/var/lib/jvmm"), Optional.of(AGENTS), 0), false);
-        operator.start();
+        operator = OperatorInCluster.start(plane, List.of("/var/lib/jvmm"));
     }
 
     @AfterAll
     static void stopOperator() {
-        operator.stop();
-        operatorClient.close();
+        operator.close();
         admin.close();
     }
 
