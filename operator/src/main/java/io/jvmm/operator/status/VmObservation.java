@@ -26,7 +26,14 @@ public record VmObservation(
 
     /** The agent's report, when it is about this VM on its current node and about the current spec. */
     public Optional<AgentStatus> currentAgentReport() {
-        return agent.filter(a -> node.isPresent() && node.get().equals(a.nodeName))
-                .filter(a -> a.observedGeneration == null || a.observedGeneration >= generation);
+        return agentReportOnNode().filter(a -> a.observedGeneration == null || a.observedGeneration >= generation);
+    }
+
+    /**
+     * The agent's report about this VM on its current node, whatever generation it answers: a
+     * report from before the latest spec change still says what runs there.
+     */
+    public Optional<AgentStatus> agentReportOnNode() {
+        return agent.filter(a -> node.isPresent() && node.get().equals(a.nodeName));
     }
 }

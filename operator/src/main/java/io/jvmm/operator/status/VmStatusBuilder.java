@@ -70,6 +70,15 @@ public final class VmStatusBuilder {
                     vm.unschedulableMessage().orElse("waiting for a node"), Settling.MOVING);
         }
         Optional<AgentStatus> report = vm.currentAgentReport();
+        Optional<AgentStatus> earlier = vm.agentReportOnNode().filter(a -> a.state != null);
+        if (report.isEmpty() && earlier.isPresent()) {
+            // The spec changed and the agent has not answered it yet: what runs there is still
+            // known, so the phase stays what it is instead of falling back to "waiting for the
+            // agent to start the VMM"; it is not settled.
+            return new Outcome(phaseOf(earlier.get().state), false, "Changing", "the node agent has not yet acted on"
+                    + " generation " + vm.generation() + " (it reported " + earlier.get().state + " for generation "
+                    + earlier.get().observedGeneration + ")", Settling.MOVING);
+        }
         if (report.isEmpty() || report.get().state == null) {
             if (vm.runState() == RunState.STOPPED) {
                 return new Outcome(Phase.STOPPED, false, "Stopped", "spec.runState is Stopped", Settling.SETTLED);
@@ -93,6 +102,16 @@ public final class VmStatusBuilder {
                     : new Outcome(Phase.STOPPED, false, "Stopped", "the VMM ended" + said, Settling.MOVING);
             case FAILED -> new Outcome(Phase.FAILED, false, "VmmFailed", "the VMM failed"
                     + (agent.exitCode == null ? "" : " with exit status " + agent.exitCode) + said, Settling.STALLED);
+        };
+    }
+
+    private static Phase phaseOf(VmmState state) {
+        return switch (state) {
+            case STARTING -> Phase.STARTING;
+            case RUNNING -> Phase.RUNNING;
+            case PAUSED -> Phase.PAUSED;
+            case STOPPED, ABSENT -> Phase.STOPPED;
+            case FAILED -> Phase.FAILED;
         };
     }
 

@@ -48,6 +48,18 @@ class VmStatusBuilderTest {
     }
 
     @Test
+    void aReportAboutAnOlderSpecKeepsThePhaseButMakesNothingReadyOrSettled() {
+        VirtualMachineStatus status = builder.build(on(RunState.PAUSED, agent(VmmState.RUNNING, "running", 2)), List.of(), T0);
+
+        assertThat(status.phase).as("what runs there is still known").isEqualTo(Phase.RUNNING);
+        assertThat(byType(status).get("Ready").getReason()).isEqualTo("Changing");
+        assertThat(byType(status).get("Ready").getMessage()).contains("generation 3").contains("generation 2");
+        assertThat(byType(status).get("Ready").getStatus()).isEqualTo("False");
+        assertThat(kstatus(status, 3)).isEqualTo("InProgress");
+        assertThat(status.qmpStatus).as("only a report on the current spec counts for QMP status").isNull();
+    }
+
+    @Test
     void aRunningGuestIsReadyAndCurrent() {
         VirtualMachineStatus status = builder.build(on(RunState.RUNNING, agent(VmmState.RUNNING, "running", 3)), List.of(), T0);
 
@@ -78,14 +90,6 @@ class VmStatusBuilderTest {
         assertThat(status.qmpStatus).isEqualTo("paused");
         assertThat(byType(status).get("Paused").getStatus()).isEqualTo("True");
         assertThat(kstatus(status, 3)).isEqualTo("Current");
-    }
-
-    @Test
-    void aReportAboutAnOlderSpecDoesNotCount() {
-        VirtualMachineStatus status = builder.build(on(RunState.PAUSED, agent(VmmState.RUNNING, "running", 2)), List.of(), T0);
-
-        assertThat(status.phase).isEqualTo(Phase.SCHEDULED);
-        assertThat(kstatus(status, 3)).isEqualTo("InProgress");
     }
 
     @Test
