@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Network benchmark: guest-to-host TCP throughput over a tap, jvmm against QEMU (-M q35,
+# accel=kvm) on the same guest image, the same tap and the same virtio-net-pci placement, with
+# vhost=off (each VMM's user-space datapath) and vhost=on (the kernel's vhost-net), alternating.
+# In the guest, busybox `dd if=/dev/zero bs=64k | nc HOST PORT` (the image has no iperf); on
+# the host side of the tap a Python receiver times each stream from accept to EOF. Prints each
+# transfer, then the median MB/s per VMM and mode and the jvmm/QEMU ratios.
+#
+#   bench/net.sh [--runs N] [--transfers N] [--mib N] [--smp N] [--mem SIZE]
+#                (default: 3 boots per VMM and mode, 3 transfers of 64 MiB per boot, 1 vCPU, 512M)
+#
+# Runs itself in bin/jvmm-sandbox unless /dev/kvm here is hardware KVM (it needs root there,
+# for the tap). Build first: mvn -pl vmm-core -am package -DskipTests
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+if [[ -z ${JVMM_BENCH_INSIDE:-} ]]; then
+  export JVMM_BENCH_INSIDE=1
+  exec "$here/bin/jvmm-sandbox" --cpus 2 --mem 4G --timeout 3000 -- "$0" "$@"
+fi
+image=$("$here/bin/jvmm-guest-image" --print)
+exec python3 "$here/bench/net.py" --jvmm "$here/bin/jvmm" --image "$image" "$@"
