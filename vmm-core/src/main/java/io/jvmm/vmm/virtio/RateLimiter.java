@@ -44,9 +44,31 @@ public final class RateLimiter {
         return n;
     }
 
+    /** Takes {@code n} tokens (at most the bucket's capacity) if all are there; else takes none and returns false. */
+    public boolean takeAll(long n) {
+        refill();
+        long wanted = Math.min(n, capacity);
+        if (tokens < wanted) {
+            return false;
+        }
+        tokens -= wanted;
+        return true;
+    }
+
+    /** The most tokens one {@link #takeAll} can give. */
+    public long capacity() {
+        return capacity;
+    }
+
     /** Nanoseconds until at least one whole token is in the bucket. */
     public long nanosUntilToken() {
+        return nanosUntil(1);
+    }
+
+    /** Nanoseconds until {@code n} tokens (at most the capacity) are in the bucket. */
+    public long nanosUntil(long n) {
         refill();
-        return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) * periodNanos / amount);
+        double wanted = Math.min(n, capacity);
+        return tokens >= wanted ? 0 : (long) Math.ceil((wanted - tokens) * periodNanos / amount);
     }
 }

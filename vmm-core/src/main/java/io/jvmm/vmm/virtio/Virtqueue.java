@@ -81,6 +81,19 @@ public final class Virtqueue {
         return c;
     }
 
+    /**
+     * For a device that stops taking chains for a while (a rate limit): asks the guest to kick
+     * at its next chain, then says whether chains are already waiting, in which case no kick
+     * will come for them and the device must come back by itself.
+     */
+    public boolean armNotification() {
+        if (eventIdx) {
+            memory.writeShort(used + 4 + 8L * size, (short) lastAvail);
+            VarHandle.fullFence();
+        }
+        return hasAvailable();
+    }
+
     /** Whether the guest made more chains available than the device has taken. */
     public boolean hasAvailable() {
         return availableCount() > 0;

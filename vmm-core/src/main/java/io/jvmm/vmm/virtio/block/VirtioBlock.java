@@ -102,8 +102,8 @@ public final class VirtioBlock implements VirtioDevice {
         }
         boolean served = false;
         while (true) {
-            if (limiter != null && limiter.take(1) == 0) {
-                if (q.hasAvailable()) {
+            if (limiter != null && limiter.nanosUntilToken() > 0) {
+                if (q.armNotification()) {
                     retryScheduled = true;
                     rt.loop().schedule(limiter.nanosUntilToken(), () -> {
                         retryScheduled = false;
@@ -115,6 +115,9 @@ public final class VirtioBlock implements VirtioDevice {
             DescriptorChain chain = q.pop();
             if (chain == null) {
                 break;
+            }
+            if (limiter != null) {
+                limiter.take(1);
             }
             q.push(chain.head(), serve(rt.memory(), chain));
             served = true;

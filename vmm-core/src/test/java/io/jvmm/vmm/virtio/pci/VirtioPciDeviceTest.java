@@ -40,9 +40,13 @@ class VirtioPciDeviceTest {
     }
 
     private TestDriver block(boolean readOnly) throws Exception {
+        return block(readOnly, 0);
+    }
+
+    private TestDriver block(boolean readOnly, long iops) throws Exception {
         Path disk = dir.resolve("disk.raw");
         Files.write(disk, new byte[1 << 20]);
-        VirtioBlock blk = new VirtioBlock("vda", BlockBackend.open("drive0", disk, readOnly, 0));
+        VirtioBlock blk = new VirtioBlock("vda", BlockBackend.open("drive0", disk, readOnly, iops));
         TestDriver d = new TestDriver(blk, ram, loop);
         d.negotiate(0);
         assertThat(d.status() & 0x8).as("FEATURES_OK kept").isNotZero();
@@ -84,6 +88,39 @@ class VirtioPciDeviceTest {
 
         assertThat(request(d, 0, 1, 2048, 512)).as("write past the end").isEqualTo(1);
         assertThat(request(d, 0, 99, 0, 0)).as("unknown request").isEqualTo(2);
+    }
+
+    @Test
+    void iopsLimitHoldsRequestsBack() throws Exception {
+        TestDriver d = block(false, 100);
+        long start = System.nanoTime();
+        for (int i = 0; i < 40; i++) {
+            assertThat(request(d, 0, 0, i, 512)).isZero();
+        }
+        // 10 requests of burst, then 30 at 100 per second: never sooner than 0.3 s.
+        assertThat(System.nanoTime() - start).isGreaterThan(290_000_000L);
+    }
+
+    @Test
+    void entropyLimitServesEveryRequestAtTheRate() throws Exception {
+        TestDriver rng = new TestDriver(new VirtioRng("rng0", VirtioRng.open(Path.of("/dev/urandom")), 1000, 1000), ram, loop);
+        rng.negotiate(1L << 29);
+        rng.queue(0, SIZE, DESC, AVAIL, USED, 1);
+        rng.driverOk();
+        long start = System.nanoTime();
+        int total = 0;
+        for (int i = 0; i < 40; i++) {
+            descriptor(ram, DESC, 0, DATA, 64, WRITE, 0);
+            int usedBefore = ram.readShort(USED + 2) & 0xffff;
+            offer(ram, AVAIL, SIZE, 0);
+            rng.kick(0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> (ram.readShort(USED + 2) & 0xffff) == usedBefore + 1);
+            int len = ram.readInt(USED + 4 + 8L * (usedBefore % SIZE) + 4);
+            assertThat(len).as("request %d got bytes", i).isBetween(1, 64);
+            total += len;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(total / seconds).as("bytes per second").isLessThan(1000 * 1.1 + 100 / seconds);
     }
 
     @Test
