@@ -54,16 +54,20 @@ i=0; while [ $i -lt {transfers} ]; do
   echo "BENCH-TRANSFER $(dd if=/dev/zero bs=65536 count={mib * 16} 2>/dev/null | nc {HOST} {PORT})"
   i=$((i+1))
 done
+echo "BENCH-GUEST features=$(cat /sys/bus/virtio/devices/virtio*/features | head -1) tx_packets=$(cat /sys/class/net/eth0/statistics/tx_packets) tx_bytes=$(cat /sys/class/net/eth0/statistics/tx_bytes) rx_packets=$(cat /sys/class/net/eth0/statistics/rx_packets)"
+echo "BENCH-PIPE $( (time -p sh -c 'dd if=/dev/zero bs=65536 count={mib * 16} 2>/dev/null | cat > /dev/null') 2>&1 | tr '\n' ' ')"
 """
 
 
-def run_once(vmm, argv, receiver):
+def run_once(vmm, argv, receiver, verbose=False):
     proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                           timeout=900)
     out = proc.stdout.decode(errors="replace")
     streams = receiver.take()
     if proc.returncode != 0 or not streams:
         raise SystemExit(f"{vmm} failed (exit {proc.returncode}); output ends:\n{out[-3000:]}")
+    if verbose:
+        print("\n".join(l for l in out.splitlines() if l.startswith("BENCH-")), flush=True)
     return [n / s / 1e6 for n, s in streams]
 
 
@@ -72,10 +76,11 @@ def main():
     p.add_argument("--jvmm", required=True)
     p.add_argument("--image", required=True)
     p.add_argument("--runs", type=int, default=3)
-    p.add_argument("--transfers", type=int, default=3)
-    p.add_argument("--mib", type=int, default=64)
+    p.add_argument("--transfers", type=int, default=2)
+    p.add_argument("--mib", type=int, default=32)
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--mem", default="512M")
+    p.add_argument("--verbose", action="store_true", help="print the guest's features, packet counts and pipe speed")
     a = p.parse_args()
     for cmd in (["ip", "tuntap", "add", TAP, "mode", "tap"], ["ip", "addr", "add", f"{HOST}/24", "dev", TAP],
                 ["ip", "link", "set", TAP, "up"]):
@@ -98,7 +103,7 @@ def main():
             for vmm in ("jvmm", "qemu"):
                 argv = ([a.jvmm] + shared + net(vhost)) if vmm == "jvmm" \
                     else (["qemu-system-x86_64"] + shared + net(vhost, ",romfile="))
-                rates = run_once(vmm, argv, receiver)
+                rates = run_once(vmm, argv, receiver, a.verbose)
                 results.setdefault((vmm, vhost), []).extend(rates)
                 print(f"run {i + 1} {vmm:5s} vhost={vhost:3s} MB/s: " + " ".join(f"{r:8.1f}" for r in rates), flush=True)
     print()

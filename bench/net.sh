@@ -6,8 +6,8 @@
 # the host side of the tap a Python receiver times each stream from accept to EOF. Prints each
 # transfer, then the median MB/s per VMM and mode and the jvmm/QEMU ratios.
 #
-#   bench/net.sh [--runs N] [--transfers N] [--mib N] [--smp N] [--mem SIZE]
-#                (default: 3 boots per VMM and mode, 3 transfers of 64 MiB per boot, 1 vCPU, 512M)
+#   bench/net.sh [--runs N] [--transfers N] [--mib N] [--smp N] [--mem SIZE] [--verbose]
+#                (default: 3 boots per VMM and mode, 2 transfers of 32 MiB per boot, 1 vCPU, 512M)
 #
 # Runs itself in bin/jvmm-sandbox unless /dev/kvm here is hardware KVM (it needs root there,
 # for the tap). Build first: mvn -pl vmm-core -am package -DskipTests
