@@ -12,9 +12,11 @@ import io.javaoperatorsdk.operator.api.reconciler.ResourceCache;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -48,11 +50,22 @@ final class InformerClusterView implements ClusterView {
 
     @Override
     public Map<String, NodeUsage> usageExcluding(String namespace, String name) {
-        String excluded = PlacementLedger.key(namespace, name);
+        return usage(vms.list(vm -> true).toList(), ledger, PlacementLedger.key(namespace, name));
+    }
+
+    /**
+     * What the VMs in the cache hold on each node, plus the placements the ledger assumes, less
+     * the VM {@code excluded} (namespace/name). A ledger entry goes once the cache shows its VM
+     * on that node, or once the VM is not in the cache at all: reconciles start from the cache,
+     * so a VM missing there was deleted, and its room is free again.
+     */
+    static Map<String, NodeUsage> usage(List<VirtualMachine> cached, PlacementLedger ledger, String excluded) {
         Map<String, NodeUsage> usage = new HashMap<>();
         Map<String, PlacementLedger.Entry> assumed = new HashMap<>(ledger.entries());
-        vms.list(vm -> true).forEach(vm -> {
+        Set<String> present = new HashSet<>();
+        cached.forEach(vm -> {
             String key = PlacementLedger.key(vm.getMetadata().getNamespace(), vm.getMetadata().getName());
+            present.add(key);
             Optional<String> node = VmReconciliation.currentNode(vm);
             if (node.isPresent() && assumed.containsKey(key) && assumed.get(key).node().equals(node.get())) {
                 assumed.remove(key);
@@ -64,7 +77,9 @@ final class InformerClusterView implements ClusterView {
             usage.merge(node.get(), NodeUsage.NONE.plus(VmDemands.of(vm)), NodeUsage::plus);
         });
         assumed.forEach((key, entry) -> {
-            if (!key.equals(excluded)) {
+            if (!present.contains(key)) {
+                ledger.forget(key);
+            } else if (!key.equals(excluded)) {
                 usage.merge(entry.node(), NodeUsage.NONE.plus(entry.demand()), NodeUsage::plus);
             }
         });

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Placements this operator made that its VM cache may not show yet.  Reconciles of different
  * VMs run in parallel, and without this two of them could both see room for one on a node
  * (kube-scheduler keeps an "assume" cache for the same reason).  An entry goes once the cache
- * shows the VM on that node, or the VM leaves it.
+ * shows the VM on that node, or the VM leaves it, or the VM is deleted.
  */
 final class PlacementLedger {
     record Entry(String node, VmDemand demand) {}
@@ -20,7 +20,11 @@ final class PlacementLedger {
     }
 
     void forget(String namespace, String name) {
-        byVm.remove(key(namespace, name));
+        forget(key(namespace, name));
+    }
+
+    void forget(String key) {
+        byVm.remove(key);
     }
 
     Map<String, Entry> entries() {
