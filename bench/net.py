@@ -68,7 +68,8 @@ def run_once(vmm, argv, receiver, verbose=False):
         raise SystemExit(f"{vmm} failed (exit {proc.returncode}); output ends:\n{out[-3000:]}")
     if verbose:
         print("\n".join(l for l in out.splitlines() if l.startswith("BENCH-")), flush=True)
-    return [n / s / 1e6 for n, s in streams]
+    pipe = [float(l.split()[2]) for l in out.splitlines() if l.startswith("BENCH-PIPE real ")]
+    return [n / s / 1e6 for n, s in streams], pipe
 
 
 def main():
@@ -80,6 +81,7 @@ def main():
     p.add_argument("--mib", type=int, default=32)
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--mem", default="512M")
+    p.add_argument("--qemu-cpu", help="QEMU's -cpu model (default: QEMU's own default)")
     p.add_argument("--verbose", action="store_true", help="print the guest's features, packet counts and pipe speed")
     a = p.parse_args()
     for cmd in (["ip", "tuntap", "add", TAP, "mode", "tap"], ["ip", "addr", "add", f"{HOST}/24", "dev", TAP],
@@ -97,14 +99,16 @@ def main():
         return ["-netdev", f"tap,id=net0,ifname={TAP},script=no,downscript=no,vhost={vhost}",
                 "-device", f"virtio-net-pci,netdev=net0,id=net0,mac=52:54:00:6a:76:01,bus=pcie.1,addr=0x0{extra}"]
 
-    results = {}
+    results, pipes = {}, {}
     for i in range(a.runs):
         for vhost in ("off", "on"):
             for vmm in ("jvmm", "qemu"):
                 argv = ([a.jvmm] + shared + net(vhost)) if vmm == "jvmm" \
-                    else (["qemu-system-x86_64"] + shared + net(vhost, ",romfile="))
-                rates = run_once(vmm, argv, receiver, a.verbose)
+                    else (["qemu-system-x86_64"] + (["-cpu", a.qemu_cpu] if a.qemu_cpu else []) + shared
+                          + net(vhost, ",romfile="))
+                rates, pipe = run_once(vmm, argv, receiver, a.verbose)
                 results.setdefault((vmm, vhost), []).extend(rates)
+                pipes.setdefault(vmm, []).extend((a.mib / s) * (1 << 20) / 1e6 for s in pipe if s > 0)
                 print(f"run {i + 1} {vmm:5s} vhost={vhost:3s} MB/s: " + " ".join(f"{r:8.1f}" for r in rates), flush=True)
     print()
     print(f"guest: {a.image}  shape: -smp {a.smp} -m {a.mem}  {a.runs} boots x {a.transfers} transfers of "
@@ -113,6 +117,10 @@ def main():
     for vhost in ("off", "on"):
         j, q = statistics.median(results[("jvmm", vhost)]), statistics.median(results[("qemu", vhost)])
         print(f"{'vhost=' + vhost:26s}{j:10.1f}{q:10.1f}{j / q:11.2f}")
+    if pipes.get("jvmm") and pipes.get("qemu"):
+        # No network: how fast the guest's own CPU moves the same bytes through a pipe.
+        j, q = statistics.median(pipes["jvmm"]), statistics.median(pipes["qemu"])
+        print(f"{'guest dd|cat, no net':26s}{j:10.1f}{q:10.1f}{j / q:11.2f}")
 
 
 if __name__ == "__main__":
