@@ -57,10 +57,15 @@ public record DescriptorChain(int head, List<Segment> readable, List<Segment> wr
         return done;
     }
 
-    /** Zero-copy views of {@code segments}, skipping the first {@code skip} bytes and at most {@code max} bytes in all. */
+    /**
+     * Zero-copy views of {@code segments}, skipping the first {@code skip} bytes and at most
+     * {@code max} bytes in all; segments that continue one another in guest memory (as a
+     * guest's pages of one request often do) become one view.
+     */
     public static ByteBuffer[] buffers(GuestMemory memory, List<Segment> segments, long skip, long max) {
         java.util.ArrayList<ByteBuffer> out = new java.util.ArrayList<>();
-        long left = max;
+        long left = max, runStart = -1;
+        int runLength = 0;
         for (Segment s : segments) {
             if (left <= 0) {
                 break;
@@ -69,12 +74,26 @@ public record DescriptorChain(int head, List<Segment> readable, List<Segment> wr
                 skip -= s.length;
                 continue;
             }
+            long address = s.address + skip;
             int n = (int) Math.min(s.length - skip, left);
-            if (n > 0) {
-                out.add(memory.buffer(s.address + skip, n));
-            }
-            left -= n;
             skip = 0;
+            left -= n;
+            if (n == 0) {
+                continue;
+            }
+            if (runStart >= 0 && runStart + runLength == address && (long) runLength + n <= Integer.MAX_VALUE
+                    && memory.isRam(runStart, (long) runLength + n)) {
+                runLength += n;
+                continue;
+            }
+            if (runStart >= 0) {
+                out.add(memory.buffer(runStart, runLength));
+            }
+            runStart = address;
+            runLength = n;
+        }
+        if (runStart >= 0) {
+            out.add(memory.buffer(runStart, runLength));
         }
         return out.toArray(ByteBuffer[]::new);
     }

@@ -200,13 +200,19 @@ public final class VirtioBlock implements VirtioDevice {
     private void transfer(GuestMemory memory, java.util.List<DescriptorChain.Segment> segments, long skip, long length,
                           long position, boolean toGuest) throws IOException {
         FileChannel ch = backend.channel();
-        for (ByteBuffer b : DescriptorChain.buffers(memory, segments, skip, length)) {
-            while (b.hasRemaining()) {
-                int n = toGuest ? ch.read(b, position) : ch.write(b, position);
-                if (n < 0) {
-                    throw new IOException("end of " + backend.file());
-                }
-                position += n;
+        ByteBuffer[] buffers = DescriptorChain.buffers(memory, segments, skip, length);
+        // One vectored call for the whole request (preadv/pwritev-like: position, then readv/writev).
+        ch.position(position);
+        long left = length;
+        int first = 0;
+        while (left > 0) {
+            long n = toGuest ? ch.read(buffers, first, buffers.length - first) : ch.write(buffers, first, buffers.length - first);
+            if (n < 0 || (n == 0 && toGuest)) {
+                throw new IOException("end of " + backend.file());
+            }
+            left -= n;
+            while (first < buffers.length && !buffers[first].hasRemaining()) {
+                first++;
             }
         }
     }
