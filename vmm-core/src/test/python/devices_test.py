@@ -8,7 +8,8 @@ on the guest's hvc0 and over QMP, checks:
   the PCI tree (each device behind its root port, bound to its driver);
   hvc0 carries a shell session both ways;
   a pattern written and synced to the disk is in the host file, and is read back after a reboot;
-  the read-only disk refuses writes; the IOPS and entropy limits hold (never faster than asked);
+  the read-only disk refuses writes; the disk is served on its iothread; the IOPS and entropy
+  limits hold (never faster than asked);
   balloon to half the RAM lowers the guest's MemTotal, letting it out raises it again;
   a guest that programs the entropy device through /dev/mem with a descriptor loop and a buffer
   outside its RAM stops only that device (NEEDS_RESET): the VMM and the disk carry on.
@@ -149,6 +150,16 @@ def uptime_clock(console, command):
     return float(b) - float(a)
 
 
+def iothread_read_bytes(pid, name):
+    """Bytes the VMM's thread called NAME has read from files (its rchar), or -1 without one."""
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/comm") as f:
+            if f.read().strip() == name:
+                with open(f"/proc/{pid}/task/{tid}/io") as io:
+                    return int(re.search(r"rchar: (\d+)", io.read()).group(1))
+    return -1
+
+
 def meminfo(console, key):
     return int(re.search(key + r":\s+(\d+)", console.run("cat /proc/meminfo")).group(1))
 
@@ -253,6 +264,9 @@ def main():
         seconds = uptime_clock(console, f"dd if=/dev/rw of=/dev/null bs=4096 count={ios} iflag=direct")
         iops = ios / seconds
         check(iops <= IOPS * 1.1, f"IOPS limit {IOPS} not enforced: {iops:.0f}")
+
+        served = iothread_read_bytes(proc.pid, "iothread1")
+        check(served >= ios * 4096, f"the disk's reads were not served on iothread1 ({served} bytes read there)")
 
         rng_bytes = 64 * 80
         seconds = uptime_clock(console, f"dd if=/dev/hwrng of=/dev/null bs=64 count=80")
