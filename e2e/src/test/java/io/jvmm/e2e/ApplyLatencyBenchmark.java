@@ -43,7 +43,7 @@ class ApplyLatencyBenchmark {
   void applyToReady(KubeControlPlane plane, KvmSandbox sandbox, GuestImage image) throws Exception {
     Map<String, Long> readyAt = new ConcurrentHashMap<>();
     try (KvmCluster cluster = KvmCluster.start(plane, sandbox, image, NAMESPACE,
-        List.of("--heartbeat", "2", "--reserve-vcpus", "0"))) {
+        List.of("--heartbeat", "5", "--reserve-vcpus", "0"))) {
       Watch watch = cluster.admin.resources(VirtualMachine.class).inNamespace(NAMESPACE).watch(new Watcher<>() {
         @Override
         public void eventReceived(Action action, VirtualMachine vm) {

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Assumptions;
  * CRDs; the operator as a local process with its own RBAC; a node agent inside the KVM sandbox
  * as the real node {@value #KVM_NODE} (its VMs boot on bin/jvmm with KVM, its console endpoint
  * forwarded to this host); and agents outside it on simulated nodes, {@value #NO_KVM_NODE}
- * (no KVM) and {@value #SMALL_NODE} (1 vCPU, 128 MiB). Agents run as the service account of
- * deploy/rbac/node-agent.yaml, their Leases in jvmm-system, as a DaemonSet's pods would.
+ * (no KVM) and {@value #SMALL_NODE} (1 vCPU, 64 MiB: too little for any test VM). Agents run as
+ * the service account of deploy/rbac/node-agent.yaml, their Leases in jvmm-system, as a
+ * DaemonSet's pods would.
  */
 final class KvmCluster implements AutoCloseable {
   static final String KVM_NODE = "kvm-node";
@@ -58,7 +59,9 @@ final class KvmCluster implements AutoCloseable {
 
   /**
    * Starts it all, VMs to live in {@code namespace}; {@code agentArgs} go to the sandbox's agent
-   * (bin/jvmm-agent options).
+   * (bin/jvmm-agent options). Give it a --heartbeat of 5 s or more: its Lease (four heartbeats)
+   * must outlast the pauses of a JVM in nested software emulation on a loaded machine, or the
+   * node flaps between alive and lost.
    */
   static KvmCluster start(KubeControlPlane plane, KvmSandbox sandbox, GuestImage image, String namespace,
       List<String> agentArgs) throws Exception {
@@ -79,14 +82,15 @@ final class KvmCluster implements AutoCloseable {
       cluster.open.add(new AgentInCluster(admin, agents, NO_KVM_NODE, dir.resolve("no-kvm"),
           new NodeFacts("x86_64", false, 8, 8 * GIB, List.of())));
       cluster.open.add(new AgentInCluster(admin, agents, SMALL_NODE, dir.resolve("small"),
-          new NodeFacts("x86_64", true, 1, GIB / 8, List.of())));
+          new NodeFacts("x86_64", true, 1, GIB / 16, List.of())));
       // The kubelet registers Nodes; there is none, so the test does, as the agent expects.
       admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(KVM_NODE).endMetadata().build()).create();
       cluster.kvmNode = AgentInSandbox.start(sandbox.withTimeout(Duration.ofMinutes(45)), plane,
           AgentInCluster.token(admin, agents, AgentInCluster.SERVICE_ACCOUNT), KVM_NODE, agents, image, agentArgs);
       cluster.consoleEndpoint = cluster.kvmNode.forward(AgentInSandbox.CONSOLE_PORT);
-      // The node takes VMs once its agent has published what it offers.
-      await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+      // The node takes VMs once its agent has published what it offers. A JVM starting in the
+      // sandbox (software emulation) takes a minute alone, many more beside other sandboxes.
+      await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(1)).until(() -> {
         var labels = admin.nodes().withName(KVM_NODE).get().getMetadata().getLabels();
         return labels != null && "true".equals(labels.get(NodeContract.KVM_LABEL));
       });

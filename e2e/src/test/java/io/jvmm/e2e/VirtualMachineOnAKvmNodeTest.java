@@ -81,7 +81,7 @@ class VirtualMachineOnAKvmNodeTest {
 
   @BeforeAll
   void startTheCluster(KubeControlPlane plane, KvmSandbox sandbox, GuestImage image) throws Exception {
-    cluster = KvmCluster.start(plane, sandbox, image, VMS, List.of("--heartbeat", "2", "--reserve-vcpus", "0",
+    cluster = KvmCluster.start(plane, sandbox, image, VMS, List.of("--heartbeat", "5", "--reserve-vcpus", "0",
         "--stop-grace", "20", "--restart-backoff", "2000"));
     admin = cluster.admin;
     kubectl = cluster.kubectl;
