@@ -3,7 +3,7 @@ package io.jvmm.vmm.virtio.balloon;
 import io.jvmm.vmm.memory.GuestMemory;
 import io.jvmm.vmm.virtio.DescriptorChain;
 import io.jvmm.vmm.virtio.DeviceRuntime;
-import io.jvmm.vmm.virtio.VirtioDevice;
+import io.jvmm.vmm.virtio.DeviceIdentity;
 import io.jvmm.vmm.virtio.VirtioFeatures;
 import io.jvmm.vmm.virtio.Virtqueue;
 import java.nio.ByteBuffer;
@@ -15,13 +15,12 @@ import java.util.function.LongConsumer;
  * (QMP balloon); the guest inflates towards it, and each page it gives is returned to the host
  * with madvise(DONTNEED). Deflated pages need nothing: the guest simply uses them again.
  */
-public final class VirtioBalloon implements VirtioDevice {
+public final class VirtioBalloon extends DeviceIdentity {
     public static final int PAGE = 4096;
     private static final long F_DEFLATE_ON_OOM = VirtioFeatures.bit(2);
     private static final int INFLATE = 0, DEFLATE = 1, QUEUE_SIZE = 128, CLASS_MEMORY_OTHER = 0x058000;
     private static final int MAX_PFNS = 256 * 1024;
 
-    private final String id;
     private final boolean deflateOnOom;
     private final LongConsumer actualChanged;
     private volatile int targetPages, actualPages;
@@ -29,39 +28,14 @@ public final class VirtioBalloon implements VirtioDevice {
 
     /** {@code actualChanged} hears the guest's new balloon size in bytes (QMP's BALLOON_CHANGE). */
     public VirtioBalloon(String id, boolean deflateOnOom, LongConsumer actualChanged) {
-        this.id = id;
+        super(5, CLASS_MEMORY_OTHER, id, 2, QUEUE_SIZE);
         this.deflateOnOom = deflateOnOom;
         this.actualChanged = actualChanged;
     }
 
     @Override
-    public int type() {
-        return 5;
-    }
-
-    @Override
-    public int pciClass() {
-        return CLASS_MEMORY_OTHER;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
     public long features() {
         return deflateOnOom ? F_DEFLATE_ON_OOM : 0;
-    }
-
-    @Override
-    public int queueCount() {
-        return 2;
-    }
-
-    @Override
-    public int queueMaxSize(int index) {
-        return QUEUE_SIZE;
     }
 
     /** Asks the guest to hold {@code bytes} of its RAM in the balloon. */

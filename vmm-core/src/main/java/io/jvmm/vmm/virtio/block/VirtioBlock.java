@@ -1,11 +1,12 @@
 package io.jvmm.vmm.virtio.block;
 
 import io.jvmm.vmm.memory.GuestMemory;
+import io.jvmm.vmm.virtio.DeferredService;
 import io.jvmm.vmm.virtio.DescriptorChain;
 import io.jvmm.vmm.virtio.DeviceRuntime;
 import io.jvmm.vmm.virtio.GuestError;
 import io.jvmm.vmm.virtio.RateLimiter;
-import io.jvmm.vmm.virtio.VirtioDevice;
+import io.jvmm.vmm.virtio.DeviceIdentity;
 import io.jvmm.vmm.virtio.VirtioFeatures;
 import io.jvmm.vmm.virtio.Virtqueue;
 import java.io.IOException;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * hears it is done), get-id, with the drive's read-only flag and total IOPS limit. Requests are
  * served on the device's I/O thread, straight between the file and guest memory.
  */
-public final class VirtioBlock implements VirtioDevice {
+public final class VirtioBlock extends DeviceIdentity {
     static final int SECTOR = 512;
     private static final long F_SEG_MAX = VirtioFeatures.bit(2), F_RO = VirtioFeatures.bit(5),
             F_BLK_SIZE = VirtioFeatures.bit(6), F_FLUSH = VirtioFeatures.bit(9);
@@ -28,47 +29,21 @@ public final class VirtioBlock implements VirtioDevice {
     static final byte S_OK = 0, S_IOERR = 1, S_UNSUPP = 2;
     private static final int QUEUE_SIZE = 256, HEADER = 16, ID_BYTES = 20, CLASS_STORAGE_SCSI = 0x010000;
 
-    private final String id;
     private final BlockBackend backend;
     private final long capacitySectors;
     private DeviceRuntime runtime;
     private RateLimiter limiter;
-    private boolean retryScheduled;
+    private final DeferredService deferred = new DeferredService();
 
     public VirtioBlock(String id, BlockBackend backend) throws IOException {
-        this.id = id;
+        super(2, CLASS_STORAGE_SCSI, id, 1, QUEUE_SIZE);
         this.backend = backend;
         this.capacitySectors = backend.size() / SECTOR;
     }
 
     @Override
-    public int type() {
-        return 2;
-    }
-
-    @Override
-    public int pciClass() {
-        return CLASS_STORAGE_SCSI;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
     public long features() {
         return F_SEG_MAX | F_BLK_SIZE | F_FLUSH | (backend.readOnly() ? F_RO : 0);
-    }
-
-    @Override
-    public int queueCount() {
-        return 1;
-    }
-
-    @Override
-    public int queueMaxSize(int index) {
-        return QUEUE_SIZE;
     }
 
     @Override
@@ -97,18 +72,14 @@ public final class VirtioBlock implements VirtioDevice {
     public void queueNotified(int index) {
         DeviceRuntime rt = runtime;
         Virtqueue q = rt == null ? null : rt.queue(0);
-        if (q == null || retryScheduled) {
+        if (q == null || deferred.pending()) {
             return;
         }
         boolean served = false;
         while (true) {
             if (limiter != null && limiter.nanosUntilToken() > 0) {
                 if (q.armNotification()) {
-                    retryScheduled = true;
-                    rt.loop().schedule(limiter.nanosUntilToken(), () -> {
-                        retryScheduled = false;
-                        queueNotified(0);
-                    });
+                    deferred.retry(rt.loop(), limiter.nanosUntilToken(), () -> queueNotified(0));
                 }
                 break;
             }

@@ -2,7 +2,7 @@ package io.jvmm.vmm.virtio.console;
 
 import io.jvmm.vmm.virtio.DescriptorChain;
 import io.jvmm.vmm.virtio.DeviceRuntime;
-import io.jvmm.vmm.virtio.VirtioDevice;
+import io.jvmm.vmm.virtio.DeviceIdentity;
 import io.jvmm.vmm.virtio.Virtqueue;
 import java.io.UncheckedIOException;
 
@@ -10,47 +10,21 @@ import java.io.UncheckedIOException;
  * virtio-serial with one port, the console (virtio 1.2, 5.3, without MULTIPORT): the guest's
  * hvc0. Queue 0 carries host input to the guest, queue 1 the guest's output to the host.
  */
-public final class VirtioConsole implements VirtioDevice {
+public final class VirtioConsole extends DeviceIdentity {
     private static final int RECEIVE = 0, TRANSMIT = 1, QUEUE_SIZE = 256, CLASS_COMMUNICATION_OTHER = 0x078000;
     private static final int MAX_CHUNK = 64 * 1024;
-    private final String id;
     private final ConsolePort port;
     private DeviceRuntime runtime;
 
     /** {@code port} null: a virtio-serial with no virtconsole, whose output goes nowhere. */
     public VirtioConsole(String id, ConsolePort port) {
-        this.id = id;
+        super(3, CLASS_COMMUNICATION_OTHER, id, 2, QUEUE_SIZE);
         this.port = port;
-    }
-
-    @Override
-    public int type() {
-        return 3;
-    }
-
-    @Override
-    public int pciClass() {
-        return CLASS_COMMUNICATION_OTHER;
-    }
-
-    @Override
-    public String id() {
-        return id;
     }
 
     @Override
     public long features() {
         return 0;
-    }
-
-    @Override
-    public int queueCount() {
-        return 2;
-    }
-
-    @Override
-    public int queueMaxSize(int index) {
-        return QUEUE_SIZE;
     }
 
     @Override

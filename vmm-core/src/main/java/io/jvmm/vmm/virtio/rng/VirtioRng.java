@@ -1,9 +1,10 @@
 package io.jvmm.vmm.virtio.rng;
 
+import io.jvmm.vmm.virtio.DeferredService;
 import io.jvmm.vmm.virtio.DescriptorChain;
 import io.jvmm.vmm.virtio.DeviceRuntime;
 import io.jvmm.vmm.virtio.RateLimiter;
-import io.jvmm.vmm.virtio.VirtioDevice;
+import io.jvmm.vmm.virtio.DeviceIdentity;
 import io.jvmm.vmm.virtio.Virtqueue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,17 +18,16 @@ import java.util.concurrent.TimeUnit;
  * default), at most max-bytes per period milliseconds when a limit is set: a guest asking for
  * more waits, as with QEMU's limit.
  */
-public final class VirtioRng implements VirtioDevice {
+public final class VirtioRng extends DeviceIdentity {
     private static final int QUEUE_SIZE = 64, CLASS_OTHER = 0x00ff00;
-    private final String id;
     private final FileChannel source;
     private final long maxBytes, periodNanos;
     private DeviceRuntime runtime;
     private RateLimiter limiter;
-    private boolean retryScheduled;
+    private final DeferredService deferred = new DeferredService();
 
     public VirtioRng(String id, FileChannel source, long maxBytes, long periodMillis) {
-        this.id = id;
+        super(4, CLASS_OTHER, id, 1, QUEUE_SIZE);
         this.source = source;
         this.maxBytes = maxBytes;
         this.periodNanos = TimeUnit.MILLISECONDS.toNanos(periodMillis);
@@ -39,33 +39,8 @@ public final class VirtioRng implements VirtioDevice {
     }
 
     @Override
-    public int type() {
-        return 4;
-    }
-
-    @Override
-    public int pciClass() {
-        return CLASS_OTHER;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
     public long features() {
         return 0;
-    }
-
-    @Override
-    public int queueCount() {
-        return 1;
-    }
-
-    @Override
-    public int queueMaxSize(int index) {
-        return QUEUE_SIZE;
     }
 
     @Override
@@ -88,7 +63,7 @@ public final class VirtioRng implements VirtioDevice {
     public void queueNotified(int index) {
         DeviceRuntime rt = runtime;
         Virtqueue q = rt == null ? null : rt.queue(0);
-        if (q == null || retryScheduled) {
+        if (q == null || deferred.pending()) {
             return;
         }
         boolean any = false;
@@ -100,11 +75,7 @@ public final class VirtioRng implements VirtioDevice {
                 // tiny ones: the rate is the same, and each guest request is worth its wakeup.
                 if (n > 0 && !limiter.takeAll(n)) {
                     q.unpop();
-                    retryScheduled = true;
-                    rt.loop().schedule(limiter.nanosUntil(n), () -> {
-                        retryScheduled = false;
-                        queueNotified(0);
-                    });
+                    deferred.retry(rt.loop(), limiter.nanosUntil(n), () -> queueNotified(0));
                     break;
                 }
                 n = Math.min(n, limiter.capacity());
