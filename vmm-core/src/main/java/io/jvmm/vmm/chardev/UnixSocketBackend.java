@@ -32,9 +32,11 @@ public final class UnixSocketBackend implements CharBackend {
             try {
                 SocketChannel c = server.accept();
                 client = c;
-                InputSink s = sink;
                 ByteBuffer buf = ByteBuffer.allocate(256);
                 while (c.read(buf.clear()) > 0) {
+                    // Read the sink for each chunk: a client may connect (the node agent does, as
+                    // soon as the socket exists) before the VM has connected its input.
+                    InputSink s = sink;
                     if (s != null) {
                         s.receive(buf.array(), buf.position());
                     }

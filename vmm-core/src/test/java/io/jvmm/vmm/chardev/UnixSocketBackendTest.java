@@ -48,4 +48,28 @@ class UnixSocketBackendTest {
         backend.close();
         assertThat(path).doesNotExist();
     }
+
+    @Test
+    void aClientThatConnectsBeforeTheInputIsConnectedStillReachesIt() throws IOException {
+        Path path = dir.resolve("early.sock");
+        UnixSocketBackend backend = new UnixSocketBackend(path);
+        ByteArrayOutputStream input = new ByteArrayOutputStream();
+        try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            client.connect(UnixDomainSocketAddress.of(path));
+            client.write(ByteBuffer.wrap("early\n".getBytes(StandardCharsets.UTF_8)));
+            backend.connectInput((data, length) -> {
+                synchronized (input) {
+                    input.write(data, 0, length);
+                }
+            });
+            client.write(ByteBuffer.wrap("typed\n".getBytes(StandardCharsets.UTF_8)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                synchronized (input) {
+                    return input.toString(StandardCharsets.UTF_8).contains("typed");
+                }
+            });
+        } finally {
+            backend.close();
+        }
+    }
 }
