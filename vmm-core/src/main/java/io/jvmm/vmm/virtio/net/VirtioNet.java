@@ -7,9 +7,9 @@ import io.jvmm.vmm.kvm.LibC;
 import io.jvmm.vmm.memory.GuestMemory;
 import io.jvmm.vmm.memory.GuestMemoryException;
 import io.jvmm.vmm.virtio.DescriptorChain;
+import io.jvmm.vmm.virtio.DeviceIdentity;
 import io.jvmm.vmm.virtio.DeviceRuntime;
 import io.jvmm.vmm.virtio.GuestError;
-import io.jvmm.vmm.virtio.VirtioDevice;
 import io.jvmm.vmm.virtio.Virtqueue;
 import io.jvmm.vmm.virtio.vhost.VhostRings;
 import java.util.ArrayDeque;
@@ -25,7 +25,7 @@ import jnr.ffi.Pointer;
  * (writev), RX reads the tap straight into the guest's buffers (readv, merging buffers when
  * the guest allows). With vhost-net, the kernel serves both queues and this class only sets it up.
  */
-public final class VirtioNet implements VirtioDevice {
+public final class VirtioNet extends DeviceIdentity {
     static final int RX = 0, TX = 1, QUEUE_SIZE = 256, HEADER_SIZE = 12, NUM_BUFFERS_OFFSET = 10;
     static final long CSUM = 1L, GUEST_CSUM = 1L << 1, MAC = 1L << 5, GUEST_TSO4 = 1L << 7, GUEST_TSO6 = 1L << 8,
             GUEST_ECN = 1L << 9, GUEST_UFO = 1L << 10, HOST_TSO4 = 1L << 11, HOST_TSO6 = 1L << 12, HOST_ECN = 1L << 13,
@@ -38,7 +38,6 @@ public final class VirtioNet implements VirtioDevice {
     private static final long VHOST_NET_SET_BACKEND = 0x4008af30L;
     private static final int MAX_IOV = 1024, RX_BATCH = 64;
 
-    private final String id;
     private final TapDevice tap;
     private final VhostRings vhost;
     private final byte[] config;
@@ -50,7 +49,7 @@ public final class VirtioNet implements VirtioDevice {
 
     /** {@code vhost} is null for the user-space datapath. */
     public VirtioNet(String id, TapDevice tap, Vhost vhost, byte[] mac) {
-        this.id = id;
+        super(1, CLASS_ETHERNET, id, 2, QUEUE_SIZE);
         this.tap = tap;
         this.vhost = vhost == null ? null : new VhostRings(vhost, RX, TX);
         this.config = config(mac);
@@ -96,33 +95,8 @@ public final class VirtioNet implements VirtioDevice {
     }
 
     @Override
-    public int type() {
-        return 1;
-    }
-
-    @Override
-    public int pciClass() {
-        return CLASS_ETHERNET;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
     public long features() {
         return vhost == null ? OFFERED : OFFERED & ~(MRG_RXBUF & ~vhost.vhost().features());
-    }
-
-    @Override
-    public int queueCount() {
-        return 2;
-    }
-
-    @Override
-    public int queueMaxSize(int index) {
-        return QUEUE_SIZE;
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.jvmm.vmm.virtio.vsock;
 
 import io.jvmm.vmm.host.Vhost;
+import io.jvmm.vmm.virtio.DeviceIdentity;
 import io.jvmm.vmm.virtio.DeviceRuntime;
-import io.jvmm.vmm.virtio.VirtioDevice;
 import io.jvmm.vmm.virtio.vhost.VhostRings;
 
 /**
@@ -10,20 +10,19 @@ import io.jvmm.vmm.virtio.vhost.VhostRings;
  * reach the guest at its CID. The kernel serves the receive and transmit queues; the event
  * queue stays here, where its buffers are only held (jvmm sends no transport events).
  */
-public final class VhostVsock implements VirtioDevice {
+public final class VhostVsock extends DeviceIdentity {
     static final int RX = 0, TX = 1, EVENT = 2, QUEUE_SIZE = 128;
     private static final int CLASS_COMMUNICATION_OTHER = 0x078000;
     private static final long SET_GUEST_CID = 0x4008af60L, SET_RUNNING = 0x4004af61L;
     /** VIRTIO_VSOCK_F_SEQPACKET, offered when the kernel has it. */
     static final long SEQPACKET = 1L << 1;
 
-    private final String id;
     private final long guestCid;
     private final VhostRings rings;
     private boolean running;
 
     public VhostVsock(String id, Vhost vhost, long guestCid) {
-        this.id = id;
+        super(19, CLASS_COMMUNICATION_OTHER, id, 3, QUEUE_SIZE);
         this.guestCid = guestCid;
         this.rings = new VhostRings(vhost, RX, TX);
     }
@@ -43,33 +42,8 @@ public final class VhostVsock implements VirtioDevice {
     }
 
     @Override
-    public int type() {
-        return 19;
-    }
-
-    @Override
-    public int pciClass() {
-        return CLASS_COMMUNICATION_OTHER;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
     public long features() {
         return rings.supported(SEQPACKET);
-    }
-
-    @Override
-    public int queueCount() {
-        return 3;
-    }
-
-    @Override
-    public int queueMaxSize(int index) {
-        return QUEUE_SIZE;
     }
 
     @Override
@@ -100,7 +74,7 @@ public final class VhostVsock implements VirtioDevice {
             try {
                 rings.vhost().setInt(SET_RUNNING, "VHOST_VSOCK_SET_RUNNING", 0);
             } catch (RuntimeException e) {
-                System.err.println("jvmm: vsock '" + id + "': " + e.getMessage());
+                System.err.println("jvmm: vsock '" + id() + "': " + e.getMessage());
             }
         }
         rings.stop();
