@@ -29,4 +29,14 @@ public final class FakeBzImage {
     public static Path write(Path file, long initSize) throws IOException {
         return Files.write(file, bytes(initSize));
     }
+
+    /**
+     * The same, with {@code code} at the 64-bit entry point (0x200 into the protected-mode
+     * kernel, which follows the two setup sectors), for tests that run it.
+     */
+    public static Path write(Path file, long initSize, byte[] code) throws IOException {
+        byte[] image = bytes(initSize);
+        System.arraycopy(code, 0, image, 2 * 512 + 0x200, code.length);
+        return Files.write(file, image);
+    }
 }
