@@ -62,16 +62,17 @@ def vsock_echo_server(port):
     s.bind((socket.VMADDR_CID_ANY, port))
     s.listen(1)
     def serve():
-        c, addr = s.accept()
-        with c:
-            data = b""
-            while True:
-                d = c.recv(4096)
-                if not d:
-                    break
-                data += d
-            result("host_vsock_peer_cid", addr[0])
-            c.sendall(b"echo:" + data)
+        while True:
+            c, addr = s.accept()
+            with c:
+                data = b""
+                while True:
+                    d = c.recv(4096)
+                    if not d:
+                        break
+                    data += d
+                result("host_vsock_peer_cid", addr[0])
+                c.sendall(b"echo:" + data)
     threading.Thread(target=serve, daemon=True).start()
 
 
@@ -168,6 +169,16 @@ kill $listener 2>/dev/null
 echo "GUEST-TX-BYTES=$(cat /sys/class/net/eth0/statistics/tx_bytes) GUEST-RX-BYTES=$(cat /sys/class/net/eth0/statistics/rx_bytes)"
 """
 
+# With --rebind: the drivers let go of both devices (a device reset) and take them again.
+REBIND_SCRIPT = f"""
+rmmod virtio_net && rmmod vmw_vsock_virtio_transport && echo GUEST-UNBOUND
+modprobe virtio_net && modprobe vmw_vsock_virtio_transport
+i=0; while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+ip link set eth0 up && ip addr add {GUEST}/24 dev eth0
+ping -c 3 -W 5 {HOST} >/dev/null; echo "GUEST-PING2-RC=$?"
+echo "GUEST-VSOCK-ECHO2=$(vsock-echo connect 2 5000 again-after-rebind)"
+"""
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -176,6 +187,7 @@ def main():
     ap.add_argument("--vhost", choices=["on", "off"], default="off")
     ap.add_argument("--tap", default="jvmmtap0")
     ap.add_argument("--timeout", type=int, default=240)
+    ap.add_argument("--rebind", action="store_true", help="then unload and reload the guest's drivers and check again")
     args = ap.parse_args()
 
     subprocess.run(["ip", "tuntap", "add", args.tap, "mode", "tap"], check=True)
@@ -187,7 +199,7 @@ def main():
     result("expected_rx_md5", hashlib.md5(pattern(MIB << 20)).hexdigest())
     result("expected_tx", f"{MIB << 20}:{hashlib.md5(bytes(MIB << 20)).hexdigest()}")
 
-    cmd = base64.b64encode(GUEST_SCRIPT.encode()).decode()
+    cmd = base64.b64encode((GUEST_SCRIPT + (REBIND_SCRIPT if args.rebind else "")).encode()).decode()
     argv = [args.jvmm, "-machine", "q35", "-accel", "kvm", "-m", "256M", "-smp", "1",
             "-kernel", os.path.join(args.image, "vmlinuz"), "-initrd", os.path.join(args.image, "initramfs.img"),
             "-append", f"console=ttyS0 quiet jvmm.cmd={cmd}",

@@ -8,6 +8,8 @@ import io.jvmm.testkit.KvmSandbox;
 import io.jvmm.testkit.ProcessOutcome;
 import io.jvmm.testkit.ProjectRoot;
 import io.jvmm.testkit.SandboxTest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,9 +21,12 @@ import java.util.Optional;
  */
 class NetVsockSandboxTest {
 
-    private static ProcessOutcome run(KvmSandbox sandbox, GuestImage image, String vhost) {
-        return sandbox.run("python3", ProjectRoot.path().resolve("vmm-core/src/test/python/net_vsock_test.py").toString(),
-                "--jvmm", ProjectRoot.bin("jvmm").toString(), "--image", image.directory().toString(), "--vhost", vhost);
+    private static ProcessOutcome run(KvmSandbox sandbox, GuestImage image, String vhost, String... more) {
+        List<String> argv = new ArrayList<>(List.of("python3",
+                ProjectRoot.path().resolve("vmm-core/src/test/python/net_vsock_test.py").toString(),
+                "--jvmm", ProjectRoot.bin("jvmm").toString(), "--image", image.directory().toString(), "--vhost", vhost));
+        argv.addAll(List.of(more));
+        return sandbox.run(argv);
     }
 
     private static Optional<String> line(ProcessOutcome outcome, String prefix) {
@@ -61,8 +66,16 @@ class NetVsockSandboxTest {
         assertTrafficBothWays(run(sandbox, image, "off"));
     }
 
+    /**
+     * With vhost, and then once more after the guest's drivers let go of both devices (a device
+     * reset: the kernel's rings are taken back) and bind them again.
+     */
     @SandboxTest
-    void vhostNetAndVsockCarryTrafficBothWays(KvmSandbox sandbox, GuestImage image) {
-        assertTrafficBothWays(run(sandbox, image, "on"));
+    void vhostNetAndVsockCarryTrafficBothWaysAndAgainAfterADriverReset(KvmSandbox sandbox, GuestImage image) {
+        ProcessOutcome outcome = run(sandbox, image, "on", "--rebind");
+        assertTrafficBothWays(outcome);
+        assertThat(line(outcome, "GUEST-UNBOUND")).as(outcome.toString()).isPresent();
+        assertThat(line(outcome, "GUEST-PING2-RC=")).as(outcome.toString()).contains("0");
+        assertThat(line(outcome, "GUEST-VSOCK-ECHO2=")).as(outcome.toString()).contains("echo:again-after-rebind");
     }
 }
