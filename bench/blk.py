@@ -14,7 +14,7 @@ def boot(vmm, image, disk, seconds, smp):
     script = "D=/dev/$(ls /sys/bus/pci/devices/0000:01:00.0/virtio*/block)\n" + "".join(
         f"blkbench {mode} $D {bs} {seconds}\n" for mode, bs, _ in TESTS)
     cmd = base64.b64encode(script.encode()).decode()
-    argv = [vmm, "-machine", "q35", "-accel", "kvm", "-m", "512M", "-smp", str(smp),
+    argv = [vmm, "-machine", "q35", "-accel", "kvm", "-m", "512M", "-smp", str(smp), "-cpu", "host",
             "-kernel", os.path.join(image, "vmlinuz"), "-initrd", os.path.join(image, "initramfs.img"),
             "-append", f"console=ttyS0 quiet jvmm.cmd={cmd}", "-nodefaults", "-no-user-config", "-nographic",
             "-serial", "stdio", "-no-reboot", "-object", "iothread,id=iothread1",

@@ -16,7 +16,7 @@ public final class CommandLine {
     private static final Set<String> FLAGS = Set.of("daemonize", "nodefaults", "no-user-config", "nographic",
             "no-reboot", "enable-kvm", "S");
     private static final Set<String> WITH_VALUE = Set.of("machine", "M", "accel", "m", "smp", "kernel", "initrd",
-            "append", "serial", "qmp", "name", "pidfile", "display", "device", "drive", "netdev", "chardev", "object");
+            "append", "serial", "qmp", "name", "pidfile", "display", "cpu", "device", "drive", "netdev", "chardev", "object");
 
     private long memory = DEFAULT_MEMORY;
     private int cpus = 1;
@@ -73,6 +73,7 @@ public final class CommandLine {
             case "-qmp" -> qmp(option, value);
             case "-name" -> name(option, value);
             case "-pidfile" -> pidfile = path(option, value);
+            case "-cpu" -> cpu(option, value);
             case "-device" -> devices.device(option, value);
             case "-drive" -> devices.drive(option, value);
             case "-netdev" -> devices.netdev(option, value);
@@ -129,6 +130,17 @@ public final class CommandLine {
         if (!accel.equals("kvm")) {
             throw new OptionException(option, "unsupported accelerator '" + accel + "'; jvmm runs on kvm only");
         }
+    }
+
+    /** jvmm gives the guest what the host's KVM supports, QEMU's "-cpu host" (and "max" under KVM). */
+    private static void cpu(String option, String value) throws OptionException {
+        OptionValue v = OptionValue.parse(option, value, "model");
+        if (!"host".equals(v.implied()) && !"max".equals(v.implied())) {
+            throw new OptionException(option, "CPU model '" + v.implied() + "' is not supported; jvmm passes the host's "
+                    + "KVM-supported CPU through: use -cpu host");
+        }
+        v.takeBoolean("migratable", true);
+        v.requireAllTaken();
     }
 
     private void accel(String option, String value) throws OptionException {
