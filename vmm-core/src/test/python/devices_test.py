@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""The seed's storage, console, entropy and balloon devices, judged by the guest's own drivers.
+"""All the seed's devices at the seed's addresses, judged by the guest's own drivers.
 
 Runs in the KVM sandbox: boots the test guest on jvmm with pcie-root-ports and, at the seed's
-addresses, virtio-blk (iothread, iops limit), virtio-serial with a virtconsole on a socket,
-virtio-balloon and virtio-rng (max-bytes/period), plus a read-only disk. Then, through a shell
+addresses, virtio-blk (iothread, iops limit), virtio-net on a tap, virtio-serial with a
+virtconsole on a socket, virtio-balloon, virtio-rng (max-bytes/period) and vhost-vsock at
+00:06.0, plus a read-only disk. (Traffic over the network and vsock: net_vsock_test.py.) Then, through a shell
 on the guest's hvc0 and over QMP, checks:
   the PCI tree (each device behind its root port, bound to its driver);
   hvc0 carries a shell session both ways;
@@ -216,6 +217,7 @@ def main():
         with open(path, "wb") as f:
             f.truncate(16 << 20)
     console_sock, qmp_sock = os.path.join(a.work, "console.sock"), os.path.join(a.work, "qmp.sock")
+    subprocess.run(["ip", "tuntap", "add", "jvmmtap0", "mode", "tap"], check=True)
     cmd = base64.b64encode(GUEST_SCRIPT.encode()).decode()
     argv = [a.jvmm, "-machine", "q35", "-accel", "kvm", "-m", f"{RAM_MIB}M", "-smp", "1",
             "-kernel", os.path.join(a.image, "vmlinuz"), "-initrd", os.path.join(a.image, "initramfs.img"),
@@ -225,12 +227,15 @@ def main():
         argv += ["-device", f"pcie-root-port,id=pcie.{n},port=0x{n:x},bus=pcie.0,addr=0x{n:x},chassis={n}"]
     argv += ["-drive", f"file={disk},id=drive-hda,format=raw,if=none,iops={IOPS}",
              "-device", "virtio-blk-pci,drive=drive-hda,id=hda,bus=pcie.1,addr=0x0,iothread=iothread1",
+             "-netdev", "tap,id=net0,ifname=jvmmtap0,script=no,downscript=no",
+             "-device", "virtio-net-pci,netdev=net0,id=net0,mac=de:ad:be:ef:00:01,bus=pcie.2,addr=0x0",
              "-device", "virtio-serial-pci,id=virt-serial0,bus=pcie.3,addr=0x0",
              "-chardev", f"socket,id=charconsole0,path={console_sock},server=on,wait=off",
              "-device", "virtconsole,chardev=charconsole0,id=console0",
              "-device", "virtio-balloon-pci,id=balloon0,bus=pcie.4,addr=0x0",
              "-object", "rng-random,id=objrng0,filename=/dev/urandom",
              "-device", f"virtio-rng-pci,rng=objrng0,max-bytes={RNG_BYTES},period={RNG_PERIOD_MS},id=rng0,bus=pcie.5,addr=0x0",
+             "-device", "vhost-vsock-pci,id=vsock0,guest-cid=3,bus=pcie.0,addr=0x6",
              "-drive", f"file={ro_disk},id=drive-ro,format=raw,if=none,readonly=on",
              "-device", "virtio-blk-pci,drive=drive-ro,id=vdb,bus=pcie.0,addr=0x9"]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
@@ -243,13 +248,16 @@ def main():
         check("HVC-42" in out, f"hvc0 shell did not answer: {out!r}")
 
         tree = console.run("for d in /sys/bus/virtio/devices/*; do echo V $(readlink -f $d) $(basename $(readlink $d/driver)); done")
-        for parent, driver in (("0000:00:01.0/0000:01:00.0", "virtio_blk"), ("0000:00:03.0/0000:03:00.0", "virtio_console"),
+        for parent, driver in (("0000:00:01.0/0000:01:00.0", "virtio_blk"), ("0000:00:02.0/0000:02:00.0", "virtio_net"),
+                               ("0000:00:03.0/0000:03:00.0", "virtio_console"), ("0000:00:06.0", "vmw_vsock_virtio_transport"),
                                ("0000:00:04.0/0000:04:00.0", "virtio_balloon"), ("0000:00:05.0/0000:05:00.0", "virtio_rng"),
                                ("0000:00:09.0", "virtio_blk")):
             check(re.search(re.escape(parent) + r"/virtio\d+ " + driver, tree), f"{driver} not behind {parent}:\n{tree}")
         ports = console.run("for p in 1 2 3 4 5; do cat /sys/bus/pci/devices/0000:00:0$p.0/vendor /sys/bus/pci/devices/0000:00:0$p.0/device; "
                             "basename $(readlink /sys/bus/pci/devices/0000:00:0$p.0/driver); done")
         check(ports.count("0x1b36") == 5 and ports.count("pcieport") == 5, f"root ports:\n{ports}")
+        mac = console.run("cat /sys/class/net/eth0/address")
+        check("de:ad:be:ef:00:01" in mac, f"the NIC's MAC is not the command line's: {mac!r}")
 
         console.run(f"echo {PATTERN} | dd of=/dev/rw bs=512 conv=sync,fsync")
         with open(disk, "rb") as f:
