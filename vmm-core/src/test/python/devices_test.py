@@ -12,6 +12,7 @@ on the guest's hvc0 and over QMP, checks:
   the read-only disk refuses writes; the disk is served on its iothread; the IOPS and entropy
   limits hold (never faster than asked);
   balloon to half the RAM lowers the guest's MemTotal, letting it out raises it again;
+  QMP stop stops the guest's clock (its uptime does not count the pause);
   a guest that programs the entropy device through /dev/mem with a descriptor loop and a buffer
   outside its RAM stops only that device (NEEDS_RESET): the VMM and the disk carry on.
 Prints DEVICES-TEST-PASSED and the measured rates; exits 1 with the reason otherwise.
@@ -301,6 +302,14 @@ def main():
         qmp.execute("query-status")
         check(any(e["event"] == "BALLOON_CHANGE" for e in qmp.events), f"no BALLOON_CHANGE event: {qmp.events}")
 
+        uptime = lambda: float(re.search(r"U=([\d.]+)", console.run("echo U=$(cut -d' ' -f1 /proc/uptime)")).group(1))
+        wall0, up0 = time.monotonic(), uptime()
+        check(qmp.execute("stop").get("return") == {}, "stop")
+        time.sleep(8)
+        check(qmp.execute("cont").get("return") == {}, "cont")
+        up1, wall = uptime(), time.monotonic() - wall0
+        check(up1 - up0 < wall - 4, f"the guest's clock ran on while stopped: uptime +{up1 - up0:.1f} s over {wall:.1f} s")
+
         loop_status, outside_status = hostile_guest(console, "0000:05:00.0")
         check(loop_status & 0x40, f"descriptor loop: status 0x{loop_status:x}, no NEEDS_RESET")
         check(outside_status & 0x40, f"buffer outside RAM: status 0x{outside_status:x}, no NEEDS_RESET")
@@ -318,7 +327,7 @@ def main():
         console.send("poweroff -f")
         code = proc.wait(120)
         check(code == 0, f"jvmm exited {code} after poweroff")
-        print(f"DEVICES-MEASURED iops={iops:.1f} (limit {IOPS}) rng={rng_rate:.1f} B/s (limit {RNG_BYTES}/{RNG_PERIOD_MS} ms) "
+        print(f"DEVICES-MEASURED paused-uptime=+{up1 - up0:.1f}s/{wall:.1f}s iops={iops:.1f} (limit {IOPS}) rng={rng_rate:.1f} B/s (limit {RNG_BYTES}/{RNG_PERIOD_MS} ms) "
               f"memtotal_kb={total_before}->{total_inflated}->{total_deflated}")
         print("DEVICES-TEST-PASSED")
     except Failure as e:

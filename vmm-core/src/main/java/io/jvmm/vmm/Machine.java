@@ -163,6 +163,16 @@ final class Machine implements AutoCloseable, PowerControl {
         return pm;
     }
 
+    /** The guest's clock, read while its vCPUs are paused. */
+    long guestClock() {
+        return vm.clock();
+    }
+
+    /** Puts the guest's clock back where it was paused, so that a pause is no time to the guest. */
+    void restoreGuestClock(long nanos) {
+        vm.setClock(nanos);
+    }
+
     /** The balloon device, or null when the machine has none. */
     VirtioBalloon balloon() {
         return pciDevices == null ? null : pciDevices.balloon();

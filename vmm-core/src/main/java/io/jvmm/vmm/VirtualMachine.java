@@ -38,6 +38,8 @@ final class VirtualMachine implements VmControl {
     private Machine machine;
     private RunState state = RunState.PRELAUNCH;
     private boolean paused;
+    /** The guest's clock when QMP stop paused it; -1 when not paused by stop. */
+    private long pausedClock = -1;
     /** A stop asked for while no machine was running (between boots): applied to the next one. */
     private StopReason pendingStop;
 
@@ -143,6 +145,15 @@ final class VirtualMachine implements VmControl {
             m = machine;
         }
         m.vcpus().pause();
+        long clock;
+        try {
+            clock = m.guestClock();
+        } catch (RuntimeException e) {
+            clock = -1; // the machine went away (a reset) while pausing: nothing to keep
+        }
+        synchronized (lock) {
+            pausedClock = machine == m ? clock : -1;
+        }
         events.emit("STOP", Map.of());
     }
 
@@ -160,6 +171,15 @@ final class VirtualMachine implements VmControl {
             }
         }
         if (m != null) {
+            long clock;
+            synchronized (lock) {
+                clock = pausedClock;
+                pausedClock = -1;
+            }
+            // As QEMU does for kvmclock: the guest's time stands still while it is stopped.
+            if (clock >= 0) {
+                m.restoreGuestClock(clock);
+            }
             m.vcpus().resume();
         }
         events.emit("RESUME", Map.of());

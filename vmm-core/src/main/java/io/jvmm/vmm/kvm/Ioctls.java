@@ -34,6 +34,8 @@ final class Ioctls {
     static final long IRQFD = ioc(WRITE, 0x76, 32);
     static final long IOEVENTFD = ioc(WRITE, 0x79, 64);
     static final long SIGNAL_MSI = ioc(WRITE, 0xa5, 32);
+    static final long SET_CLOCK = ioc(WRITE, 0x7b, 48);
+    static final long GET_CLOCK = ioc(READ, 0x7c, 48);
 
     // vCPU ioctls.
     static final long RUN = ioc(NONE, 0x80, 0);

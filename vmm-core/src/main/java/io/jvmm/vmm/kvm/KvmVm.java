@@ -144,6 +144,20 @@ public final class KvmVm implements AutoCloseable {
         check(LibC.INSTANCE.ioctl(fd, Ioctls.IRQFD, p), "KVM_IRQFD gsi " + gsi);
     }
 
+    /** The guest's kvmclock, in nanoseconds (KVM_GET_CLOCK). */
+    public long clock() {
+        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 48, true);
+        check(LibC.INSTANCE.ioctl(fd, Ioctls.GET_CLOCK, p), "KVM_GET_CLOCK");
+        return p.getLong(0);
+    }
+
+    /** Sets the guest's kvmclock (KVM_SET_CLOCK): how a paused guest's clock is kept from jumping on resume. */
+    public void setClock(long nanos) {
+        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 48, true);
+        p.putLong(0, nanos);
+        check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_CLOCK, p), "KVM_SET_CLOCK");
+    }
+
     public KvmVcpu createVcpu(int id) {
         int vcpuFd = LibC.INSTANCE.ioctl(fd, Ioctls.CREATE_VCPU, (long) id);
         if (vcpuFd < 0) {
