@@ -61,10 +61,11 @@ public final class DomainXmlExporter {
         d.features.gic.version = str(spec.features.gic.version);
       }
     }
-    if (spec.emulator != null || spec.devices != null) {
+    boolean anyDevice = spec.devices != null && !DomainXmlImporter.hasNone(spec.devices);
+    if (spec.emulator != null || anyDevice) {
       d.devices = new DomainXml.Devices();
       d.devices.emulator = DomainXml.Text.of(spec.emulator);
-      if (spec.devices != null) {
+      if (anyDevice) {
         devices(spec.devices, d.devices);
       }
     }

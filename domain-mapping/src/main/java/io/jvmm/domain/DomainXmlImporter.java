@@ -91,10 +91,7 @@ public final class DomainXmlImporter {
       spec.emulator = d.devices.emulator == null ? null : text(d.devices.emulator.value);
       Devices devices = devices(d.devices);
       // <devices> that holds only <emulator> has no devices: the manifest leaves the field out.
-      boolean none = devices.controllers == null && devices.disks == null && devices.interfaces == null
-          && devices.consoles == null && devices.vsock == null && devices.rngs == null && devices.hostdevs == null
-          && devices.memballoon == null;
-      spec.devices = none ? null : devices;
+      spec.devices = hasNone(devices) ? null : devices;
     }
     return vm;
   }
@@ -468,5 +465,15 @@ public final class DomainXmlImporter {
     }
     String s = value.strip();
     return s.isEmpty() ? null : s;
+  }
+
+  /** Whether {@code d} names no device at all (absent and empty lists alike): no {@code <devices>} content. */
+  static boolean hasNone(Devices d) {
+    return empty(d.controllers) && empty(d.disks) && empty(d.interfaces) && empty(d.consoles) && d.vsock == null
+        && empty(d.rngs) && empty(d.hostdevs) && d.memballoon == null;
+  }
+
+  private static boolean empty(java.util.List<?> list) {
+    return list == null || list.isEmpty();
   }
 }
