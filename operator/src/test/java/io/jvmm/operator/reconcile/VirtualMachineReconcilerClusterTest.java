@@ -73,7 +73,7 @@ class VirtualMachineReconcilerClusterTest {
 
     /** Node names of one test, unique across the run: namespace names end in a random suffix. */
     private static String shortName(ClusterNamespace ns, String suffix) {
-        return ns.name().substring(ns.name().length() - 4) + "-" + suffix;
+        return "n" + ns.name().substring(ns.name().length() - 4) + "-" + suffix; // "n": the tail may start with a dash
     }
 
     private static void patchSpec(ClusterNamespace ns, String name, String specJson) {
