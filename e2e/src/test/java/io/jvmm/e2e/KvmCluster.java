@@ -83,7 +83,11 @@ final class KvmCluster implements AutoCloseable {
           new NodeFacts("x86_64", false, 8, 8 * GIB, List.of())));
       cluster.open.add(new AgentInCluster(admin, agents, SMALL_NODE, dir.resolve("small"),
           new NodeFacts("x86_64", true, 1, GIB / 16, List.of())));
-      // The kubelet registers Nodes; there is none, so the test does, as the agent expects.
+      // The kubelet registers Nodes; there is none, so the test does, as the agent expects. A
+      // control plane shared with an earlier test class may still hold the last one, with its
+      // labels: gone first, so that this node is known ready only once its own agent says so.
+      admin.nodes().withName(KVM_NODE).withGracePeriod(0).delete();
+      await().atMost(Duration.ofMinutes(1)).until(() -> admin.nodes().withName(KVM_NODE).get() == null);
       admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(KVM_NODE).endMetadata().build()).create();
       cluster.kvmNode = AgentInSandbox.start(sandbox.withTimeout(Duration.ofMinutes(45)), plane,
           AgentInCluster.token(admin, agents, AgentInCluster.SERVICE_ACCOUNT), KVM_NODE, agents, image, agentArgs);
