@@ -213,9 +213,7 @@ public final class VirtioPciDevice extends PciEndpoint {
                 case 0x34 -> q == null ? 0 : q.device >>> 32;
                 default -> 0;
             };
-            if (width == 8 && (offset == 0x20 || offset == 0x28 || offset == 0x30)) {
-                return offset == 0x20 ? q == null ? 0 : q.desc : offset == 0x28 ? q == null ? 0 : q.driver : q == null ? 0 : q.device;
-            }
+            // The queue address fields hold all 64 bits, so an 8-byte read of one returns it whole.
             return (v >>> (8 * (offset & 3))) & (width >= 8 ? -1L : (1L << (8 * width)) - 1);
         }
     }

@@ -51,7 +51,7 @@ public final class VirtioRng extends DeviceIdentity {
     @Override
     public void activate(DeviceRuntime runtime) {
         this.runtime = runtime;
-        this.limiter = maxBytes > 0 ? new RateLimiter(maxBytes, periodNanos, Math.max(1, maxBytes / 10), System::nanoTime) : null;
+        this.limiter = maxBytes > 0 ? RateLimiter.of(maxBytes, periodNanos) : null;
     }
 
     @Override
