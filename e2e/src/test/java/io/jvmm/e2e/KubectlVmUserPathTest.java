@@ -3,18 +3,14 @@ package io.jvmm.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.jvmm.agent.kube.AgentInSandbox;
-import io.jvmm.cluster.KubeClusterTest;
-import io.jvmm.cluster.KubeControlPlane;
+import io.jvmm.cluster.KubeBinaries;
 import io.jvmm.cluster.Kubectl;
 import io.jvmm.testkit.GuestImage;
-import io.jvmm.testkit.KvmSandbox;
 import io.jvmm.testkit.ProjectRoot;
 import io.jvmm.testkit.SandboxExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,21 +32,21 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Issue 8's end-to-end path, as a user walks it with the real {@code kubectl} and the plugin
- * {@code bin/kubectl-vm} run as a process: examples/guest-vm.yaml applied and Ready, its shell
- * typed into through {@code kubectl vm console}, suspended (the guest's clock stops) and resumed,
- * destroyed (its VMM gone on the node); a manifest the CRD's CEL rules refuse; a VM too big for
- * any node; a domain XML exported and created again with {@code kubectl vm create}. One cluster
- * for the class: {@link KvmCluster} (the node agent in a KVM sandbox, its console endpoint
- * forwarded to this host, which {@code bin/jvmm-cluster up --nodes N} does not do).
+ * Issue 8's end-to-end path, as a user walks it on {@code bin/jvmm-cluster up --nodes 1} (the
+ * control plane, the operator, a node agent in a KVM sandbox) with the real {@code kubectl} and
+ * the plugin {@code bin/kubectl-vm} run as processes: examples/guest-vm.yaml applied as written
+ * and Ready, its shell typed into through {@code kubectl vm console} by a user who may use VMs
+ * and their consoles but not read Nodes, suspended (the guest's clock stops) and resumed,
+ * destroyed (its VMM gone on the node, seen with {@code bin/jvmm-cluster exec}); a manifest the
+ * CRD's CEL rules refuse; a VM too big for any node; a domain XML exported and created again with
+ * {@code kubectl vm create}; then {@code bin/jvmm-cluster down} stops it all.
  */
-@KubeClusterTest
 @Tag("sandbox")
 @ExtendWith(SandboxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubectlVmUserPathTest {
-  private static final String NS = "e2e-user";
+  private static final String NODE = "jvmm-node-1";
   private static final String VM = "guest";
   private static final Duration BOOT = Duration.ofMinutes(6);
   private static final int PAUSE_SECONDS = 20;
@@ -58,34 +54,77 @@ class KubectlVmUserPathTest {
   private Path files;
 
   private final long suiteStart = System.nanoTime();
-  private KvmCluster cluster;
+  private JvmmClusterScript cluster;
+  /** The cluster's admin (a client certificate in system:masters). */
+  private Kubectl admin;
+  /** The user who walks the path: {@link #user}. */
   private Kubectl kubectl;
-  private String token;
-  private String fingerprint;
-  private InetSocketAddress endpoint;
   private int tags;
 
   @BeforeAll
-  void startTheCluster(KubeControlPlane plane, KvmSandbox sandbox, GuestImage image) throws Exception {
+  void startTheCluster(GuestImage image) throws Exception {
     files = Files.createTempDirectory("jvmm-e2e-user-");
-    cluster = KvmCluster.start(plane, sandbox, image, NS, List.of("--heartbeat", "5", "--reserve-vcpus", "0"));
-    kubectl = cluster.kubectl;
-    endpoint = cluster.consoleEndpoint;
-    // The admin kubeconfig holds a client certificate, which the console cannot forward to the
-    // node agent (kubectl-plugin/README.md): the user is a service account with a token.
-    kubectl.run("create", "serviceaccount", "alice").orThrow();
-    kubectl.run("create", "clusterrolebinding", "alice-admin", "--clusterrole=cluster-admin",
-        "--serviceaccount=" + NS + ":alice").orThrow();
-    token = kubectl.run("create", "token", "alice", "--duration=3h").orThrow().stdout().strip();
+    cluster = new JvmmClusterScript(files.resolve("cluster"));
+    JvmmClusterScript.Run up = cluster.run(30, "up", "--nodes", "1").orThrow("up --nodes 1");
+    assertThat(up.lastLine()).isEqualTo("KUBECONFIG=" + cluster.kubeconfig());
+    admin = cluster.kubectl();
+    assertThat(admin.run("get", "node", NODE, "-o", "jsonpath={.metadata.labels.jvmm\\.io/kvm}")
+        .orThrow().stdout()).isEqualTo("true");
+    kubectl = user("alice");
+  }
+
+  /**
+   * A user of the default namespace: a service account (the console forwards the user's token to
+   * the node agent, which a client certificate cannot be) that may manage VirtualMachines and
+   * open their consoles there, and nothing else: no Nodes.
+   */
+  private Kubectl user(String name) throws IOException {
+    admin.run("create", "serviceaccount", name).orThrow();
+    admin.run("create", "role", "vm-user", "--verb=get,list,watch,create,update,patch,delete",
+        "--resource=virtualmachines.jvmm.io").orThrow();
+    admin.run("create", "rolebinding", name + "-vms", "--role=vm-user", "--serviceaccount=default:" + name)
+        .orThrow();
+    admin.run("create", "rolebinding", name + "-consoles", "--clusterrole=jvmm-vm-console",
+        "--serviceaccount=default:" + name).orThrow();
+    String token = admin.run("create", "token", name, "--duration=3h").orThrow().stdout().strip();
+    String server = admin.run("config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}")
+        .orThrow().stdout().strip();
+    String ca = admin.run("config", "view", "--raw", "--minify", "-o",
+        "jsonpath={.clusters[0].cluster.certificate-authority-data}").orThrow().stdout().strip();
+    Path kubeconfig = files.resolve(name + ".kubeconfig");
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+          - name: jvmm
+            cluster: {server: "%s", certificate-authority-data: "%s"}
+        users:
+          - name: %s
+            user: {token: "%s"}
+        contexts:
+          - name: %s
+            context: {cluster: jvmm, user: %s, namespace: default}
+        current-context: %s
+        """.formatted(server, ca, name, token, name, name, name));
+    Kubectl asUser = new Kubectl(KubeBinaries.locate().kubectl(), kubeconfig);
+    assertThat(asUser.run("auth", "can-i", "get", "nodes").stdout().strip()).isEqualTo("no");
+    assertThat(asUser.run("auth", "can-i", "get", "virtualmachines.jvmm.io", "--subresource=console").stdout().strip())
+        .isEqualTo("yes");
+    return asUser;
   }
 
   @AfterAll
-  void stopTheCluster() {
-    if (cluster != null) {
-      cluster.close();
+  void stopTheCluster() throws Exception {
+    if (cluster == null) {
+      return;
     }
-    System.out.printf("E2E: the whole suite (cluster boot included): %d s%n",
+    JvmmClusterScript.Run status = cluster.run(1, "status");
+    JvmmClusterScript.Run down = cluster.run(3, "down");
+    System.out.printf("E2E: the whole suite (bin/jvmm-cluster up and down included): %d s%n",
         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - suiteStart));
+    assertThat(status.output()).containsPattern("operator +running").containsPattern(NODE + " +running");
+    assertThat(down.exitCode()).as(down.output()).isZero();
+    assertThat(cluster.run(1, "status").output()).doesNotContain(" running ");
   }
 
   @Test
@@ -107,7 +146,7 @@ class KubectlVmUserPathTest {
         Duration.between(applied, Instant.parse(readyAt)).toSeconds(),
         TimeUnit.NANOSECONDS.toMillis(marker - t0));
     assertThat(kubectl.run("get", "vm", VM, "-o", "jsonpath={.status.nodeName}").orThrow().stdout())
-        .isEqualTo(KvmCluster.KVM_NODE);
+        .isEqualTo(NODE);
   }
 
   @Test
@@ -158,11 +197,11 @@ class KubectlVmUserPathTest {
         .replaceFirst("\\s*<uuid>[^<]*</uuid>", ""));
     String pid = kubectl.run("get", "vm", VM, "-o", "jsonpath={.status.agent.pid}").orThrow().stdout().strip();
     assertThat(pid).matches("\\d+");
-    assertThat(cluster.kvmNode.sh("test -d /proc/" + pid + " && echo alive || echo gone").output()).contains("alive");
+    assertThat(cluster.exec(NODE, "test -d /proc/" + pid + " && echo alive || echo gone").output()).contains("alive");
 
     vm("destroy", VM);
 
-    assertThat(cluster.kvmNode.sh("test -d /proc/" + pid + " && echo alive || echo gone").output()).contains("gone");
+    assertThat(cluster.exec(NODE, "test -d /proc/" + pid + " && echo alive || echo gone").output()).contains("gone");
     Kubectl.Result get = kubectl.run("get", "vm", VM);
     assertThat(get.exitCode()).isNotZero();
     assertThat(get.stderr()).contains("NotFound");
@@ -191,7 +230,7 @@ class KubectlVmUserPathTest {
         .until(() -> kubectl.run("get", "vm", "huge", "-o", jsonpath).stdout().strip(), "Unschedulable"::equals);
     assertThat(kubectl.run("get", "vm", "huge", "-o",
         "jsonpath={.status.conditions[?(@.type==\"Scheduled\")].message}").orThrow().stdout())
-        .contains(KvmCluster.KVM_NODE + ": needs 32 vCPUs");
+        .contains(NODE + ": needs 32 vCPUs");
     kubectl.run("delete", "vm", "huge", "--wait=false").orThrow();
   }
 
@@ -205,15 +244,14 @@ class KubectlVmUserPathTest {
     vm("destroy", "guest-xml");
   }
 
-  /** examples/guest-vm.yaml, its kernel and initramfs the test image's (an allowed root of the node). */
+  /**
+   * examples/guest-vm.yaml as written (its kernel and initramfs in /var/lib/jvmm/guest, where
+   * bin/jvmm-cluster's nodes hold the test guest image), named {@code name}.
+   */
   private Path exampleGuest(String name) throws IOException {
     String example = Files.readString(ProjectRoot.path().resolve("examples/guest-vm.yaml"));
-    assertThat(example).contains("/var/lib/jvmm/guest/vmlinuz", "/var/lib/jvmm/guest/initramfs.img");
     Path manifest = files.resolve(name + ".yaml");
-    Files.writeString(manifest, example
-        .replace("/var/lib/jvmm/guest/vmlinuz", cluster.image.kernel().toString())
-        .replace("/var/lib/jvmm/guest/initramfs.img", cluster.image.initramfs().toString())
-        .replace("name: guest", "name: " + name));
+    Files.writeString(manifest, name.equals(VM) ? example : example.replace("name: " + VM, "name: " + name));
     return manifest;
   }
 
@@ -268,18 +306,13 @@ class KubectlVmUserPathTest {
   }
 
   /**
-   * {@code printf INPUT | kubectl vm console NAME} with no terminal: what it printed, and when
-   * (nanoTime) {@code expect} first showed in it, 0 if never. The console endpoint and its
-   * certificate are given explicitly: the agent's endpoint is inside the sandbox, forwarded here.
+   * {@code printf INPUT | kubectl vm console NAME} with no terminal, as the user: what it printed,
+   * and when (nanoTime) {@code expect} first showed in it, 0 if never. The plugin finds the
+   * endpoint and its certificate's pin in the VM's status.agent, the user's token in the kubeconfig.
    */
   private Console console(String name, String input, String expect) throws Exception {
-    if (fingerprint == null) {
-      fingerprint = kubectl.run("get", "node", KvmCluster.KVM_NODE, "-o",
-          "jsonpath={.metadata.annotations.jvmm\\.io/console-cert-sha256}").orThrow().stdout().strip();
-    }
     Process process = new ProcessBuilder(ProjectRoot.bin("kubectl-vm").toString(), "--kubeconfig",
-        kubectl.kubeconfig().toString(), "--token", token, "console", name, "--linger", "4s", "--no-reconnect",
-        "--endpoint", endpoint.getHostString() + ":" + endpoint.getPort(), "--fingerprint", fingerprint)
+        kubectl.kubeconfig().toString(), "console", name, "--linger", "4s", "--no-reconnect")
         .redirectErrorStream(true).start();
     java.util.concurrent.CompletableFuture.delayedExecutor(2, TimeUnit.MINUTES).execute(process::destroyForcibly);
     try (OutputStream stdin = process.getOutputStream()) {

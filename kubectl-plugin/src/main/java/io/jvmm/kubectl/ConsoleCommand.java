@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jvmm.agent.console.ConsoleClient;
 import io.jvmm.agent.console.ConsoleRequest;
+import io.jvmm.crds.v1alpha1.AgentStatus;
 import io.jvmm.crds.v1alpha1.NodeContract;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
 import java.io.IOException;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * console NAME: straight to the node agent that runs the VM (node-agent/README.md, "Console"):
- * the endpoint and certificate fingerprint come from the VM's Node, the user's own bearer token
+ * the endpoint and certificate fingerprint come from the VM's status.agent (or, from agents that do not
+ * write them there, its Node's annotations), the user's own bearer token
  * goes in the request, and the agent asks the API server (TokenReview, SubjectAccessReview of
  * get virtualmachines/console) whether this user may.
  */
@@ -46,11 +48,11 @@ final class ConsoleCommand implements Callable<Integer> {
   String linger;
 
   @Option(names = "--endpoint", paramLabel = "HOST:PORT", description = "The agent's console endpoint, instead of the"
-      + " Node's " + NodeContract.CONSOLE_ENDPOINT_ANNOTATION + " (for users who may not read Nodes)")
+      + " VM's status.agent.consoleEndpoint or its Node's " + NodeContract.CONSOLE_ENDPOINT_ANNOTATION)
   String endpoint;
 
   @Option(names = "--fingerprint", paramLabel = "SHA256", description = "The endpoint certificate's SHA-256, instead of"
-      + " the Node's " + NodeContract.CONSOLE_CERT_ANNOTATION)
+      + " the VM's status.agent.consoleCertSha256 or its Node's " + NodeContract.CONSOLE_CERT_ANNOTATION)
   String fingerprint;
 
   @Override
@@ -105,8 +107,9 @@ final class ConsoleCommand implements Callable<Integer> {
   /** Where the VM's console is now: its node's endpoint and certificate, or the options'. */
   private Target target(KubernetesClient client, String namespace) throws IOException {
     VirtualMachine vm;
-    Node node;
     String nodeName;
+    // Where the agent says its console is: status.agent, or the Node's annotations.
+    Map<String, String> published = Map.of();
     try {
       vm = KubectlVm.vm(client, namespace, name).get();
       if (vm == null) {
@@ -118,7 +121,17 @@ final class ConsoleCommand implements Callable<Integer> {
             + (vm.getStatus() == null || vm.getStatus().phase == null ? "Pending" : vm.getStatus().phase)
             + "): wait until it is scheduled, e.g. kubectl wait --for=condition=Ready vm/" + name);
       }
-      node = endpoint != null && fingerprint != null ? null : client.nodes().withName(nodeName).get();
+      // The agent running the VM names its console in status.agent; older agents only on the Node.
+      AgentStatus agent = vm.getStatus().agent;
+      if (agent != null && nodeName.equals(agent.nodeName) && agent.consoleEndpoint != null
+          && agent.consoleCertSha256 != null) {
+        published = Map.of(NodeContract.CONSOLE_ENDPOINT_ANNOTATION, agent.consoleEndpoint,
+            NodeContract.CONSOLE_CERT_ANNOTATION, agent.consoleCertSha256);
+      } else if (endpoint == null || fingerprint == null) {
+        Node node = client.nodes().withName(nodeName).get();
+        published = node == null || node.getMetadata().getAnnotations() == null ? Map.of()
+            : node.getMetadata().getAnnotations();
+      }
     } catch (KubernetesClientException e) {
       if (e.getCode() == 403 && e.getMessage() != null && e.getMessage().contains("nodes")) {
         throw new UsageException("cannot read Node " + (e.getStatus() == null ? "" : "(" + e.getStatus().getMessage()
@@ -128,10 +141,8 @@ final class ConsoleCommand implements Callable<Integer> {
       }
       throw new KubernetesClientIOException(e);
     }
-    Map<String, String> annotations = node == null || node.getMetadata().getAnnotations() == null ? Map.of()
-        : node.getMetadata().getAnnotations();
-    String at = endpoint != null ? endpoint : annotations.get(NodeContract.CONSOLE_ENDPOINT_ANNOTATION);
-    String pin = fingerprint != null ? fingerprint : annotations.get(NodeContract.CONSOLE_CERT_ANNOTATION);
+    String at = endpoint != null ? endpoint : published.get(NodeContract.CONSOLE_ENDPOINT_ANNOTATION);
+    String pin = fingerprint != null ? fingerprint : published.get(NodeContract.CONSOLE_CERT_ANNOTATION);
     if (at == null || pin == null) {
       throw new UsageException("node " + nodeName + " publishes no console endpoint (annotations "
           + NodeContract.CONSOLE_ENDPOINT_ANNOTATION + " and " + NodeContract.CONSOLE_CERT_ANNOTATION

@@ -85,8 +85,12 @@ class DeployManifestsClusterTest {
     hostPaths.forEach((volume, path) -> assertThat(mounts).containsEntry(volume, path));
     assertThat(agentContainer.getArgs()).contains("--node=$(NODE_NAME)", "--console-advertise=$(HOST_IP):7443",
         "--vmm=/opt/jvmm/bin/jvmm");
-    assertThat(agentContainer.getLivenessProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(7443);
-    assertThat(agentContainer.getReadinessProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(7443);
+    assertThat(agentContainer.getArgs()).contains("--health-listen=0.0.0.0:7444");
+    assertThat(agentContainer.getPorts()).anyMatch(p -> p.getContainerPort() == 7444 && "health".equals(p.getName()));
+    assertThat(agentContainer.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(agentContainer.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
+    assertThat(agentContainer.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(agentContainer.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
     assertThat(agentContainer.getResources().getRequests()).containsKeys("cpu", "memory");
 
     List<HasMetadata> example = build(ns, "examples/deploy-overlay");

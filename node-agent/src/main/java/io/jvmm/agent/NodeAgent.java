@@ -52,6 +52,7 @@ public final class NodeAgent implements AutoCloseable {
    * is unknown, not gone: acting then would quit every adopted VMM of a restarting agent.
    */
   private volatile boolean sourceReady;
+  private volatile long lastResyncNanos = System.nanoTime();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "node-agent-reconcile");
     t.setDaemon(true);
@@ -107,6 +108,12 @@ public final class NodeAgent implements AutoCloseable {
     Set<VmKey> keys = new TreeSet<>(source.keys());
     keys.addAll(runtimes.keySet());
     keys.forEach(this::reconcile);
+    lastResyncNanos = System.nanoTime();
+  }
+
+  /** Whether the reconcile loop went round within {@code within}: one that is stuck is a dead agent. */
+  public boolean loopAliveWithin(Duration within) {
+    return System.nanoTime() - lastResyncNanos < within.toNanos();
   }
 
   private VmRuntime runtime(VmKey key) {

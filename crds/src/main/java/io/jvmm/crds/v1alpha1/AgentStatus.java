@@ -12,7 +12,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"nodeName", "state", "qmpStatus", "pid", "restarts", "exitCode", "message", "logTail",
-    "startedAt", "observedGeneration"})
+    "startedAt", "observedGeneration", "consoleEndpoint", "consoleCertSha256"})
 public class AgentStatus {
 
   @JsonPropertyDescription("The node whose agent wrote this")
@@ -45,6 +45,13 @@ public class AgentStatus {
 
   @JsonPropertyDescription("The metadata.generation of the spec the agent acted on")
   public Long observedGeneration;
+
+  @JsonPropertyDescription("Where the node agent serves this VM's console, HOST:PORT (kubectl vm console connects"
+      + " there with the user's token), so that the VM's users need not read Nodes")
+  public String consoleEndpoint;
+
+  @JsonPropertyDescription("The SHA-256 of the console endpoint's TLS certificate, hex, which clients pin")
+  public String consoleCertSha256;
 
   public enum VmmState {
     @JsonProperty("Starting") STARTING,

@@ -1,5 +1,6 @@
 package io.jvmm.agent.cli;
 
+import io.jvmm.crds.health.HealthEndpoints;
 import io.jvmm.crds.v1alpha1.NodeContract;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -125,6 +126,10 @@ public final class AgentMain implements Callable<Integer> {
       + " (default 0.0.0.0:7443; port 0 picks one)")
   String consoleListen = "0.0.0.0:7443";
 
+  @Option(names = "--health-listen", description = "Kubernetes: /healthz (the reconcile loop runs) and /readyz (the"
+      + " Lease is current) for the DaemonSet's probes, host:port (default 0.0.0.0:7444; port 0 picks one)")
+  String healthListen = "0.0.0.0:7444";
+
   @Option(names = "--console-advertise", description = "Kubernetes: the console endpoint as clients reach it,"
       + " published on the Node (default NODE:PORT)")
   String consoleAdvertise;
@@ -201,10 +206,9 @@ public final class AgentMain implements Callable<Integer> {
     Config config = kubeconfig != null ? Config.fromKubeconfig(Files.readString(kubeconfig)) : Config.autoConfigure(null);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     open.add(client);
-    NodeAgent agent = new NodeAgent(settings, new KubernetesVmSource(client, settings.nodeName()),
-        new KubernetesStatusSink(client), new KubernetesEventSink(client, settings.nodeName(), Clock.systemUTC()));
-    agent.start();
-    open.add(agent);
+    KubernetesStatusSink statuses = new KubernetesStatusSink(client);
+    NodeAgent agent = new NodeAgent(settings, new KubernetesVmSource(client, settings.nodeName()), statuses,
+        new KubernetesEventSink(client, settings.nodeName(), Clock.systemUTC()));
     Map<String, String> annotations = new LinkedHashMap<>();
     ConsoleTls tls = switch (consoleTls) {
       case "none" -> null;
@@ -212,16 +216,19 @@ public final class AgentMain implements Callable<Integer> {
       default -> ConsoleTls.load(Path.of(consoleTls), consoleTlsPassword == null ? new char[0]
           : Files.readString(consoleTlsPassword).trim().toCharArray());
     };
-    int colon = consoleListen.lastIndexOf(':');
-    ConsoleServer consoles = new ConsoleServer(new InetSocketAddress(consoleListen.substring(0, colon),
-        Integer.parseInt(consoleListen.substring(colon + 1))), tls == null ? null : tls.context(),
+    ConsoleServer consoles = new ConsoleServer(socketAddress("--console-listen", consoleListen),
+        tls == null ? null : tls.context(),
         new KubernetesConsoleAuthorizer(client), agent::console, settings.nodeName());
     open.add(consoles);
-    annotations.put(NodeContract.CONSOLE_ENDPOINT_ANNOTATION,
-        consoleAdvertise != null ? consoleAdvertise : settings.nodeName() + ":" + consoles.port());
+    String consoleAt = consoleAdvertise != null ? consoleAdvertise : settings.nodeName() + ":" + consoles.port();
+    annotations.put(NodeContract.CONSOLE_ENDPOINT_ANNOTATION, consoleAt);
     if (tls != null) {
       annotations.put(NodeContract.CONSOLE_CERT_ANNOTATION, tls.fingerprint());
     }
+    // Before the first status: every VM's status.agent says where its console is.
+    statuses.publishConsole(new KubernetesStatusSink.ConsoleEndpoint(consoleAt, tls == null ? null : tls.fingerprint()));
+    agent.start();
+    open.add(agent);
     NodeProbe probe = NodeProbe.host(reserveVcpus, MemorySize.bytes(reserveMemory).longValueExact());
     NodePublisher publisher = new NodePublisher(client, settings.nodeName(), namespace,
         Duration.ofSeconds(heartbeatSeconds), () -> {
@@ -233,6 +240,10 @@ public final class AgentMain implements Callable<Integer> {
         }, annotations, Clock.systemUTC());
     publisher.start();
     open.add(publisher);
+    // Generous on liveness: a restart kills nothing (VMMs outlive the agent) but costs a JVM start.
+    Duration stuck = settings.resync().multipliedBy(10).plus(Duration.ofMinutes(1));
+    open.add(HealthEndpoints.serve(socketAddress("--health-listen", healthListen),
+        () -> agent.loopAliveWithin(stuck), () -> publisher.publishedWithin(publisher.leaseDuration())));
     System.err.println("jvmm-agent: node " + settings.nodeName() + " on " + client.getMasterUrl()
         + ", consoles on port " + consoles.port() + ", state in " + settings.stateRoot() + ", VMMs in "
         + (settings.detachment() == VmmDetachment.SYSTEMD_SCOPE ? "systemd scopes" : "sessions of their own"));
@@ -255,6 +266,16 @@ public final class AgentMain implements Callable<Integer> {
       }
       case auto -> inPod && systemdAvailable ? VmmDetachment.SYSTEMD_SCOPE : VmmDetachment.SESSION;
     };
+  }
+
+  private static InetSocketAddress socketAddress(String option, String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    try {
+      return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    } catch (RuntimeException e) {
+      throw new CommandLine.ParameterException(new CommandLine(new AgentMain()),
+          option + " " + hostPort + ": expected HOST:PORT, like 0.0.0.0:7443");
+    }
   }
 
   /** The kernel's host name: no name service needed (getLocalHost fails where it cannot resolve itself). */

@@ -24,9 +24,29 @@ public final class KubernetesStatusSink implements AgentStatusSink {
       .build();
 
   private final KubernetesClient client;
+  private volatile ConsoleEndpoint console;
+
+  /** Where the node's agent serves consoles, as clients reach it, and its certificate's pin (null without TLS). */
+  public record ConsoleEndpoint(String endpoint, String certSha256) {
+  }
 
   public KubernetesStatusSink(KubernetesClient client) {
     this.client = client;
+  }
+
+  /** From now on, each status names the console endpoint too. */
+  public void publishConsole(ConsoleEndpoint console) {
+    this.console = console;
+  }
+
+  @Override
+  public void report(VirtualMachine vm, AgentStatus status) {
+    ConsoleEndpoint c = console;
+    if (c != null) {
+      status.consoleEndpoint = c.endpoint();
+      status.consoleCertSha256 = c.certSha256();
+    }
+    apply(vm, status);
   }
 
   /** The apply configuration: identity and status.agent, nothing else. */
@@ -39,8 +59,7 @@ public final class KubernetesStatusSink implements AgentStatusSink {
     return patch;
   }
 
-  @Override
-  public void report(VirtualMachine vm, AgentStatus status) {
+  private void apply(VirtualMachine vm, AgentStatus status) {
     VirtualMachine patch = applyConfiguration(vm, status);
     try {
       client.resources(VirtualMachine.class).inNamespace(vm.getMetadata().getNamespace())

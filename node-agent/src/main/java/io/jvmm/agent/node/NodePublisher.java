@@ -43,6 +43,8 @@ public final class NodePublisher implements AutoCloseable {
   });
   private ZonedDateTime acquired;
   private boolean nodeMissingLogged;
+  private volatile long lastPublishedNanos;
+  private volatile boolean published;
 
   public NodePublisher(KubernetesClient client, String nodeName, String namespace, Duration interval,
       Supplier<NodeFacts> facts, Map<String, String> extraAnnotations, Clock clock) {
@@ -86,6 +88,21 @@ public final class NodePublisher implements AutoCloseable {
     nodeMissingLogged = false;
     client.resource(nodeMetadata(facts.get())).fieldManager(NodeContract.AGENT_FIELD_MANAGER).forceConflicts()
         .serverSideApply();
+    lastPublishedNanos = System.nanoTime();
+    published = true;
+  }
+
+  /**
+   * Whether the Lease and the Node's metadata were last applied within {@code within}: an agent
+   * that cannot reach the API server for longer is lost to the operator, hence not ready.
+   */
+  public boolean publishedWithin(Duration within) {
+    return published && System.nanoTime() - lastPublishedNanos < within.toNanos();
+  }
+
+  /** How long the Lease lasts without a renewal. */
+  public Duration leaseDuration() {
+    return interval.multipliedBy(4);
   }
 
   Lease lease(ZonedDateTime now) {
@@ -94,7 +111,7 @@ public final class NodePublisher implements AutoCloseable {
         .withNewSpec()
         .withHolderIdentity(nodeName)
         // Four missed heartbeats before the lease runs out, as the kubelet's node lease.
-        .withLeaseDurationSeconds((int) interval.multipliedBy(4).toSeconds())
+        .withLeaseDurationSeconds((int) leaseDuration().toSeconds())
         .withAcquireTime(acquired)
         .withRenewTime(now)
         .endSpec().build();

@@ -48,6 +48,10 @@ class AgentInSandboxClusterTest {
       await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() ->
           ns.client().resources(Lease.class).inNamespace(ns.name()).withName(NodeContract.LEASE_PREFIX + node)
               .get() != null);
+      // The DaemonSet's probes: the agent's loop runs and its Lease is current.
+      await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).until(() ->
+          agent.sh("curl -sf http://127.0.0.1:7444/readyz").output().equals("ok\n"));
+      assertThat(agent.sh("curl -sf http://127.0.0.1:7444/healthz").output()).isEqualTo("ok\n");
 
       VirtualMachine vm = TestVms.guest(ns.name(), "guest");
       vm.getMetadata().setGeneration(null);

@@ -1,6 +1,7 @@
 package io.jvmm.agent.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -42,5 +43,14 @@ class NodePublisherTest {
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("node-a");
     assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(40);
     assertThat(lease.getSpec().getRenewTime()).isEqualTo(now);
+  }
+
+  @Test
+  void anAgentThatHasNotPublishedIsNotReady() {
+    assertThat(publisher.publishedWithin(Duration.ofDays(1))).isFalse();
+    // No API server to reach (the client is null): the heartbeat fails and readiness stays false.
+    assertThatThrownBy(publisher::publish).isInstanceOf(NullPointerException.class);
+    assertThat(publisher.publishedWithin(Duration.ofDays(1))).isFalse();
+    assertThat(publisher.leaseDuration()).isEqualTo(Duration.ofSeconds(40));
   }
 }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# One node of bin/jvmm-cluster, run in the node's KVM sandbox (bin/jvmm-sandbox):
+#
+#   cluster-node.sh IMAGE EXEC_PORT SECRET_FILE -- AGENT ARGS...
+#
+# puts the test guest image where examples/ expect a node's VM files (/var/lib/jvmm/guest),
+# serves `bin/jvmm-cluster exec` on EXEC_PORT (node_exec.py), and becomes the node agent.
+set -euo pipefail
+[[ $# -ge 5 && $4 == -- ]] || { echo "usage: cluster-node.sh IMAGE EXEC_PORT SECRET_FILE -- AGENT ARGS..." >&2; exit 2; }
+image=$1 port=$2 secret=$3
+shift 4
+# In a sandbox the root is a throw-away overlay; run directly, it is this machine's own
+# /var/lib/jvmm, where the guest is only put if we may.
+if ! install -D -m 0644 -t /var/lib/jvmm/guest "$image/vmlinuz" "$image/initramfs.img" 2>/dev/null; then
+  echo "cluster-node: cannot write /var/lib/jvmm/guest; examples/guest-vm.yaml will not find its kernel here" >&2
+fi
+# The forwarded port reaches a sandbox at 10.0.2.15; run directly, nobody but this host may ask.
+address=127.0.0.1
+[[ -n ${JVMM_SANDBOX_GUEST:-} ]] && address=0.0.0.0
+python3 "$(dirname "$(readlink -f "$0")")/node_exec.py" serve "$address" "$port" "$secret" </dev/null &
+exec "$@"
