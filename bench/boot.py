@@ -31,7 +31,9 @@ def guest_ram_and_total_rss(pid, ram_bytes):
     return guest, total
 
 
-def run_once(argv, ram_bytes):
+def run_once(argv, ram_bytes, sample_rss):
+    """(to start marker, to exit, peak RSS, RSS beyond guest RAM or None). Reading smaps costs CPU
+    beside the VMM (a JVM has many mappings), so timed runs do not sample."""
     t0 = time.monotonic()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     marks = {}
@@ -48,7 +50,8 @@ def run_once(argv, ram_bytes):
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if sample_rss:
+        sampler.start()
     tail = b""
     for chunk in iter(lambda: proc.stdout.read1(4096), b""):
         tail = (tail + chunk)[-4096:]
@@ -57,12 +60,13 @@ def run_once(argv, ram_bytes):
     _, status, usage = os.wait4(proc.pid, 0)
     marks["exit"] = time.monotonic() - t0
     done.set()
-    sampler.join()
+    if sample_rss:
+        sampler.join()
     code = os.waitstatus_to_exitcode(status)
     proc.returncode = code
     if code != 0 or "start" not in marks:
         raise SystemExit(f"{argv[0]} failed (exit {code}); output ends:\n{tail.decode(errors='replace')}")
-    return marks["start"], marks["exit"], usage.ru_maxrss, peak["overhead"]
+    return marks["start"], marks["exit"], usage.ru_maxrss, peak["overhead"] if sample_rss else None
 
 
 def main():
@@ -72,31 +76,40 @@ def main():
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--mem", default="256M")
+    p.add_argument("--rss-runs", type=int, default=2,
+                   help="runs that sample /proc/PID/smaps for RSS beyond guest RAM (not timed)")
+    p.add_argument("--cpu", default="host",
+                   help="-cpu for both; host (default) gives QEMU's guest the CPU jvmm's always sees")
     a = p.parse_args()
     unit = {"M": 1 << 20, "G": 1 << 30}[a.mem[-1]]
     ram = int(a.mem[:-1]) * unit
     shared = ["-machine", "q35", "-accel", "kvm", "-m", a.mem, "-smp", str(a.smp),
               "-kernel", f"{a.image}/vmlinuz", "-initrd", f"{a.image}/initramfs.img",
               "-append", "console=ttyS0 quiet", "-nodefaults", "-no-user-config", "-nographic",
-              "-no-reboot", "-serial", "stdio"]
+              "-no-reboot", "-serial", "stdio", "-cpu", a.cpu]
     vmms = {"jvmm": [a.jvmm] + shared, "qemu": ["qemu-system-x86_64"] + shared}
-    results = {name: [] for name in vmms}
-    for i in range(a.runs):
+    timed = {name: [] for name in vmms}
+    sampled = {name: [] for name in vmms}
+    for i in range(a.runs + a.rss_runs):
+        sample = i >= a.runs
         for name, argv in vmms.items():
-            r = run_once(argv, ram)
-            results[name].append(r)
-            print(f"run {i + 1} {name:5s} start {r[0]:7.3f} s  exit {r[1]:7.3f} s  "
-                  f"peak RSS {r[2] / 1024:7.1f} MiB  beyond guest RAM {r[3] / 1024:6.1f} MiB", flush=True)
-    med = {n: [statistics.median(x[k] for x in rs) for k in range(4)] for n, rs in results.items()}
+            r = run_once(argv, ram, sample)
+            (sampled if sample else timed)[name].append(r)
+            beyond = f"  beyond guest RAM {r[3] / 1024:6.1f} MiB" if sample else ""
+            print(f"{'rss' if sample else 'run'} {i + 1} {name:5s} start {r[0]:7.3f} s  exit {r[1]:7.3f} s  "
+                  f"peak RSS {r[2] / 1024:7.1f} MiB{beyond}", flush=True)
+    med = {n: [statistics.median(x[k] for x in timed[n]) for k in range(2)]
+           + [statistics.median(x[k] for x in timed[n] + sampled[n]) for k in (2,)]
+           + [statistics.median(x[3] for x in sampled[n]) if sampled[n] else float("nan")] for n in vmms}
     print()
-    print(f"guest: {a.image}  shape: -smp {a.smp} -m {a.mem}  runs: {a.runs} each, alternating; medians")
+    print(f"guest: {a.image}  shape: -smp {a.smp} -m {a.mem} -cpu {a.cpu}  runs: {a.runs} timed and {a.rss_runs} "
+          f"sampling RSS each, alternating; medians")
     print(f"{'':22s}{'jvmm':>12s}{'qemu':>12s}{'jvmm/qemu':>12s}")
     rows = [("to start marker (s)", 0, 1), ("to exit (s)", 1, 1), ("peak RSS (MiB)", 2, 1024),
             ("RSS beyond guest (MiB)", 3, 1024)]
     for label, k, scale in rows:
         j, q = med["jvmm"][k] / scale, med["qemu"][k] / scale
         print(f"{label:22s}{j:12.2f}{q:12.2f}{(j / q if q else float('nan')):12.2f}")
-
 
 if __name__ == "__main__":
     main()

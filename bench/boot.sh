@@ -4,7 +4,10 @@
 # guest's JVMM-GUEST-START marker and to exit after its power-off, peak RSS and RSS beyond the
 # guest RAM the guest touched, then the jvmm/QEMU ratios.
 #
-#   bench/boot.sh [--runs N] [--smp N] [--mem SIZE]     (default: 5 runs, 1 vCPU, 256M)
+#   bench/boot.sh [--runs N] [--rss-runs N] [--smp N] [--mem SIZE] [--cpu host|max]
+#       default: 5 timed runs and 2 more that sample RSS (reading /proc/PID/smaps costs CPU beside
+#       the VMM, so timed runs do not), 1 vCPU, 256M, -cpu host for both (QEMU's guest then sees
+#       the CPU that jvmm's always does)
 #
 # Runs itself in bin/jvmm-sandbox unless /dev/kvm here is hardware KVM. Build first:
 #   mvn -pl vmm-core -am package -DskipTests

@@ -6,6 +6,7 @@ import io.jvmm.vmm.arch.x86_64.BootGdt;
 import io.jvmm.vmm.arch.x86_64.BootPageTables;
 import io.jvmm.vmm.arch.x86_64.BzImage;
 import io.jvmm.vmm.arch.x86_64.E820Map;
+import io.jvmm.vmm.arch.x86_64.FakeBzImage;
 import io.jvmm.vmm.arch.x86_64.acpi.AcpiTables;
 import io.jvmm.vmm.bus.Bus;
 import io.jvmm.vmm.chardev.FileBackend;
@@ -20,8 +21,11 @@ import io.jvmm.vmm.qmp.QmpServer;
 import io.jvmm.vmm.qmp.RunState;
 import io.jvmm.vmm.qmp.VmControl;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -75,12 +79,78 @@ final class CdsTraining {
                 // No UNIX sockets here: the archive just lacks those classes.
             }
             new ObjectMapper().readTree("{\"execute\":\"query-status\",\"id\":1}");
+            startPaused(dir);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         StartupTrace.mark("training");
+        // The archive is written at exit; threads a VM left behind must not hold the JVM up.
+        System.exit(0);
+    }
+
+    /**
+     * bin/jvmm's own start, as the node agent runs it (serial and QMP on UNIX sockets, the seed's
+     * devices but the ones that need a tap or vhost), short of running the guest: -S keeps the
+     * vCPUs stopped while a QMP client reads the status and quits. That puts the classes of a
+     * real start in the archive, lambdas included. Where /dev/kvm makes no VM, they are missing
+     * from it, and start-up is that much slower, nothing else.
+     */
+    private static void startPaused(Path dir) throws IOException {
+        Path kernel = FakeBzImage.write(dir.resolve("bzImage"), 16 << 20);
+        Path initrd = Files.write(dir.resolve("initrd"), new byte[4096]);
+        Path disk = Files.write(dir.resolve("disk"), new byte[1 << 20]);
+        Path qmp = dir.resolve("qmp.sock");
+        Thread client = new Thread(() -> quitOverQmp(qmp), "training-qmp");
+        client.setDaemon(true);
+        client.start();
+        try {
+            int status = Main.run(List.of("-name", "training", "-machine", "q35", "-accel", "kvm", "-m", "64M",
+                    "-smp", "1", "-kernel", kernel.toString(), "-initrd", initrd.toString(), "-append", "console=ttyS0",
+                    "-nodefaults", "-no-user-config", "-nographic", "-S",
+                    "-qmp", "unix:" + qmp + ",server,nowait",
+                    "-serial", "unix:" + dir.resolve("serial.sock") + ",server,nowait",
+                    "-object", "iothread,id=iothread1",
+                    "-device", "pcie-root-port,id=pcie.1,port=0x1,bus=pcie.0,addr=0x1,chassis=1",
+                    "-device", "pcie-root-port,id=pcie.2,port=0x2,bus=pcie.0,addr=0x2,chassis=2",
+                    "-device", "pcie-root-port,id=pcie.3,port=0x3,bus=pcie.0,addr=0x3,chassis=3",
+                    "-device", "pcie-root-port,id=pcie.4,port=0x4,bus=pcie.0,addr=0x4,chassis=4",
+                    "-drive", "file=" + disk + ",id=drive-hda,format=raw,if=none,iops=1000",
+                    "-device", "virtio-blk-pci,drive=drive-hda,id=hda,bus=pcie.1,addr=0x0,iothread=iothread1",
+                    "-device", "virtio-serial-pci,id=virt-serial0,bus=pcie.2,addr=0x0",
+                    "-chardev", "socket,id=charconsole0,path=" + dir.resolve("console.sock") + ",server=on,wait=off",
+                    "-device", "virtconsole,chardev=charconsole0,id=console0",
+                    "-object", "rng-random,id=objrng0,filename=/dev/urandom",
+                    "-device", "virtio-rng-pci,rng=objrng0,max-bytes=1234,period=1000,id=rng0,bus=pcie.3,addr=0x0",
+                    "-device", "virtio-balloon-pci,id=balloon0,bus=pcie.4,addr=0x0"));
+            StartupTrace.mark("paused VM quit with status " + status);
+        } catch (Exception e) {
+            // No usable /dev/kvm here (or no UNIX sockets): the archive is made without it.
+            System.err.println("jvmm: the class-data-sharing archive lacks a VM's start: " + e);
+        }
+    }
+
+    /** What the node agent asks of a VMM over QMP, then quit; the VM ends without having run. */
+    private static void quitOverQmp(Path socket) {
+        for (int attempt = 0; attempt < 600; attempt++) {
+            try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+                channel.write(ByteBuffer.wrap(("{\"execute\":\"qmp_capabilities\"}\n{\"execute\":\"query-status\"}\n"
+                        + "{\"execute\":\"query-cpus-fast\"}\n{\"execute\":\"quit\"}\n")
+                        .getBytes(StandardCharsets.UTF_8)));
+                ByteBuffer replies = ByteBuffer.allocate(4096);
+                while (channel.read(replies.clear()) > 0) {
+                    // until the VMM closes the connection as it quits
+                }
+                return;
+            } catch (IOException e) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        }
     }
 
     /** A VM that does nothing, for the QMP server's classes. */

@@ -6,7 +6,10 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A file with a valid bzImage setup header (protocol 2.15) and a dummy kernel, for tests. */
+/**
+ * A file with a valid bzImage setup header (protocol 2.15) and a dummy kernel: for tests, and for
+ * the class-data-sharing training run, which starts a VM without running it.
+ */
 public final class FakeBzImage {
     private FakeBzImage() {}
 
