@@ -124,6 +124,9 @@ class KubectlVmUserPathTest {
         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - suiteStart));
     assertThat(status.output()).containsPattern("operator +running").containsPattern(NODE + " +running");
     assertThat(down.exitCode()).as(down.output()).isZero();
+    // Every process ends on SIGTERM (the operator gives up its leader Lease and exits) without
+    // the script's SIGKILL after 10 s.
+    assertThat(down.output()).doesNotContain("ignored SIGTERM");
     assertThat(cluster.run(1, "status").output()).doesNotContain(" running ");
   }
 

@@ -2,6 +2,7 @@ package io.jvmm.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.jvmm.domain.NodePathPolicy;
 import io.jvmm.operator.reconcile.VirtualMachineReconciler;
@@ -16,15 +17,19 @@ public final class JvmmOperator {
     private JvmmOperator() {}
 
     /**
-     * @param exitOnLostLeadership whether losing the leader Lease ends the JVM: right for the
-     *     operator process, whose Deployment starts it again as a follower, wrong when embedded
+     * @param onLostLeadership what losing the leader Lease does: the operator process ends, so that
+     *     its Deployment starts it again as a follower, unless it is shutting down anyway (the
+     *     Lease is given up then, and System.exit from a shutdown hook would hang the JVM); an
+     *     embedded operator does nothing
      */
-    public static Operator create(KubernetesClient client, OperatorSettings settings, boolean exitOnLostLeadership) {
+    public static Operator create(KubernetesClient client, OperatorSettings settings, Runnable onLostLeadership) {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client).checkingCRDAndValidateLocalModel(false).withCloseClientOnStop(false);
             settings.leaderElectionNamespace().ifPresent(ns -> o.withLeaderElectionConfiguration(
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEADER_LEASE)
-                            .withLeaseNamespace(ns).withExitOnStopLeading(exitOnLostLeadership).build()));
+                            .withLeaseNamespace(ns).withExitOnStopLeading(false)
+                            .withLeaderCallbacks(new LeaderCallbacks(() -> { }, onLostLeadership, leader -> { }))
+                            .build()));
         });
         VmReconciliation logic = new VmReconciliation(NodePathPolicy.allowing(settings.allowedRoots()));
         operator.register(new VirtualMachineReconciler(logic, settings.agentNamespace(), Clock.systemUTC()));

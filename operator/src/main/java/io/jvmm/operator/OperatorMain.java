@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.jvmm.crds.health.HealthEndpoints;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The operator process: reads its kubeconfig or in-cluster account as kubectl does, runs the
@@ -18,8 +19,17 @@ public final class OperatorMain {
     public static void main(String[] args) throws IOException {
         OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
         KubernetesClient client = new KubernetesClientBuilder().build();
-        Operator operator = JvmmOperator.create(client, settings, true);
-        Runtime.getRuntime().addShutdownHook(new Thread(operator::stop, "operator-shutdown"));
+        AtomicBoolean stopping = new AtomicBoolean();
+        Operator operator = JvmmOperator.create(client, settings, () -> {
+            if (!stopping.get()) {
+                System.err.println("jvmm-operator: lost the leader Lease; exiting to start again as a follower");
+                System.exit(1);
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
+            operator.stop();
+        }, "operator-shutdown"));
         serveHealth(settings.healthPort(), operator);
         operator.start();
     }

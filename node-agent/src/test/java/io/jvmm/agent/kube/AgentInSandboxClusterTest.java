@@ -50,8 +50,8 @@ class AgentInSandboxClusterTest {
               .get() != null);
       // The DaemonSet's probes: the agent's loop runs and its Lease is current.
       await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).until(() ->
-          agent.sh("curl -sf http://127.0.0.1:7444/readyz").output().equals("ok\n"));
-      assertThat(agent.sh("curl -sf http://127.0.0.1:7444/healthz").output()).isEqualTo("ok\n");
+          agent.sh("curl -sf http://127.0.0.1:7444/readyz").output().strip().equals("ok"));
+      assertThat(agent.sh("curl -sf http://127.0.0.1:7444/healthz").output().strip()).isEqualTo("ok");
 
       VirtualMachine vm = TestVms.guest(ns.name(), "guest");
       vm.getMetadata().setGeneration(null);
