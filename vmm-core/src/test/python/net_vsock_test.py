@@ -151,9 +151,13 @@ def host_to_guest():
     retry("host_told_guest_to_finish", 10, done)
 
 
+# The script travels base64 on the kernel command line (2047 bytes at most): no comments in it.
+# eth0's operstate follows the carrier through the kernel's linkwatch, up to a second later (more
+# under nested emulation), so it is waited for, 10 s at most: a link that never comes up fails.
 GUEST_SCRIPT = f"""
 ip link set lo up
 ip link set eth0 up && ip addr add {GUEST}/24 dev eth0
+for i in $(seq 50); do [ $(cat /sys/class/net/eth0/operstate) = up ] && break; sleep .2; done
 echo "GUEST-ETH0=$(cat /sys/class/net/eth0/operstate) $(ip -4 addr show dev eth0 | grep -o 'inet [0-9./]*')"
 ping -c 3 -W 5 {HOST} >/dev/null; echo "GUEST-PING-RC=$?"
 echo "GUEST-RX-MD5=$(nc {HOST} 5001 | md5sum | cut -d' ' -f1)"
