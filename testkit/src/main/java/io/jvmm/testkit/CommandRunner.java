@@ -13,6 +13,13 @@ import java.util.concurrent.TimeUnit;
 final class CommandRunner {
     private CommandRunner() {}
 
+    /** The command ran past its time and was killed. */
+    static final class TimedOut extends AssertionError {
+        TimedOut(String message) {
+            super(message);
+        }
+    }
+
     static ProcessOutcome run(List<String> command, Path directory, Duration timeout) {
         long start = System.nanoTime();
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
@@ -27,7 +34,7 @@ final class CommandRunner {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor();
                 pump.join(5_000);
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s: " + command + "\noutput so far:\n" + snapshot(output));
+                throw new TimedOut("timed out after " + timeout.toSeconds() + " s: " + command + "\noutput so far:\n" + snapshot(output));
             }
             pump.join(10_000);
             return new ProcessOutcome(process.exitValue(), snapshot(output), Duration.ofNanos(System.nanoTime() - start));
