@@ -36,7 +36,7 @@ public final class KvmVcpu implements AutoCloseable {
      * interrupted (a kick, or any other signal): the caller looks at why it was kicked.
      */
     public boolean run() {
-        int r = DirectIoctl.ioctl(fd, Ioctls.RUN, 0L);
+        int r = LibC.INSTANCE.ioctl(fd, Ioctls.RUN, 0L);
         if (r < 0) {
             int errno = LibC.errno();
             if (errno == LibC.EINTR || errno == LibC.EAGAIN) {
