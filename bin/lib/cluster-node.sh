@@ -18,4 +18,10 @@ fi
 address=127.0.0.1
 [[ -n ${JVMM_SANDBOX_GUEST:-} ]] && address=0.0.0.0
 python3 "$(dirname "$(readlink -f "$0")")/node_exec.py" serve "$address" "$port" "$secret" </dev/null &
-exec "$@"
+# Started again whenever it exits, as the kubelet restarts a DaemonSet's container: a JVM now
+# and then crashes under the sandbox's software emulation.
+while :; do
+  "$@" && status=0 || status=$?
+  echo "cluster-node: the agent exited with status $status; starting it again" >&2
+  sleep 2
+done

@@ -125,18 +125,28 @@ public final class AgentInSandbox implements AutoCloseable {
     return HOME + "/vms/" + namespace + "/" + name;
   }
 
-  /** Starts bin/jvmm-agent in the background, its output appended to HOME/agent.log. */
+  /**
+   * Starts bin/jvmm-agent in the background, its output appended to HOME/agent.log, and starts
+   * it again whenever it exits, as the kubelet restarts a DaemonSet's container: a JVM now and
+   * then crashes under the sandbox's software emulation, which is not the agent's doing. Agent
+   * and restart loop share a process group of their own (HOME/agent.pid), the VMMs do not.
+   */
   public void startAgent() {
     StringBuilder line = new StringBuilder(ProjectRoot.bin("jvmm-agent").toString());
     agentArgs.forEach(a -> line.append(' ').append(quote(a)));
-    sh("setsid " + line + " >>" + HOME + "/agent.log 2>&1 </dev/null & echo $! >" + HOME + "/agent.pid").orThrow();
+    String loop = "while :; do " + line + "; echo \"agent-in-sandbox: the agent exited with status $?;"
+        + " starting it again\"; sleep 2; done";
+    sh("setsid bash -c " + quote(loop) + " >>" + HOME + "/agent.log 2>&1 </dev/null & echo $! >" + HOME
+        + "/agent.pid").orThrow();
   }
 
-  /** Kills the agent with SIGKILL, as a crashed or evicted pod: its VMMs keep running. */
+  /** Kills the agent with SIGKILL, as a crashed or evicted pod that stays down: its VMMs keep running. */
   public void killAgent() {
-    sh("pid=$(cat " + HOME + "/agent.pid); kill -KILL $pid; while kill -0 $pid 2>/dev/null; do sleep 0.2; done")
-        .orThrow();
+    sh(KILL_AGENT).orThrow();
   }
+
+  private static final String KILL_AGENT = "pid=$(cat " + HOME + "/agent.pid); kill -KILL -- -$pid;"
+      + " while kill -0 -- -$pid 2>/dev/null; do sleep 0.2; done";
 
   /** The result of {@link #sh}. */
   public record Result(int exitCode, String output) {
@@ -234,7 +244,7 @@ public final class AgentInSandbox implements AutoCloseable {
    */
   public ProcessOutcome finish() {
     try {
-      sh("kill -KILL $(cat " + HOME + "/agent.pid) 2>/dev/null; for f in " + HOME
+      sh(KILL_AGENT + " 2>/dev/null; for f in " + HOME
           + "/vms/*/*/vmm.pid; do [ -f \"$f\" ] && kill -KILL $(cat \"$f\") 2>/dev/null; done; true");
       commands.println("exit");
       return sandbox.get(2, TimeUnit.MINUTES);
