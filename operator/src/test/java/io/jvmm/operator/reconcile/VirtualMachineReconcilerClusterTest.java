@@ -120,10 +120,14 @@ class VirtualMachineReconcilerClusterTest {
         VirtualMachine vm = vm(ns, "web", 2, "1GiB");
 
         awaitPhase(ns, "web", Phase.SCHEDULED);
-        VirtualMachine placed = fetch(ns, "web");
-        assertThat(placed.getMetadata().getLabels()).containsEntry(NodeContract.NODE_LABEL, NodeContract.nodeLabelValue(node.name()));
-        assertThat(placed.getMetadata().getFinalizers()).contains(NodeContract.VMM_FINALIZER);
-        assertThat(placed.getStatus().nodeName).isEqualTo(node.name());
+        // The node label is a metadata write of its own, beside the status: it may land a moment later.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            VirtualMachine placed = fetch(ns, "web");
+            assertThat(placed.getMetadata().getLabels()).containsEntry(NodeContract.NODE_LABEL,
+                    NodeContract.nodeLabelValue(node.name()));
+            assertThat(placed.getMetadata().getFinalizers()).contains(NodeContract.VMM_FINALIZER);
+            assertThat(placed.getStatus().nodeName).isEqualTo(node.name());
+        });
 
         node.report(vm, VmmState.RUNNING, "running");
 
