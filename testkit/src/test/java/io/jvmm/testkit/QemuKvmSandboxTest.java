@@ -8,13 +8,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class QemuKvmSandboxTest {
 
+    /** Boots of QEMU's guest: in the nested sandbox one in a few resets before its first line (below). */
+    private static final int BOOTS = 3;
+
     @SandboxTest
     void qemuBootsTheGuestImageOnKvm(KvmSandbox sandbox, GuestImage image) {
-        ProcessOutcome outcome = sandbox.run("qemu-system-x86_64", "-machine", "q35", "-accel", "kvm",
-                "-cpu", "host", "-smp", "3", "-m", "384M",
-                "-kernel", image.kernel().toString(), "-initrd", image.initramfs().toString(),
-                "-append", "console=ttyS0 quiet",
-                "-nodefaults", "-nographic", "-no-reboot", "-serial", "stdio");
+        ProcessOutcome outcome = bootWithQemu(sandbox, image);
+        // Under the sandbox's software emulation QEMU's guest now and then resets before its
+        // kernel prints a line, and -no-reboot makes that exit 0 with SeaBIOS's output alone
+        // (seen in 1 of 3 boots in one sandbox on 2026-12-02): booted again, said aloud. A guest
+        // that never starts still fails below.
+        for (int boot = 2; boot <= BOOTS && outcome.exitCode() == 0 && !outcome.guest().started(); boot++) {
+            System.out.println("QEMU's guest reset before its first line; boot " + boot + " of " + BOOTS + ":\n" + outcome);
+            outcome = bootWithQemu(sandbox, image);
+        }
 
         assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
         GuestReport guest = outcome.guest();
@@ -25,6 +32,14 @@ class QemuKvmSandboxTest {
         assertThat(guest.memTotalKiB()).isBetween(300L * 1024, 384L * 1024);
         assertThat(guest.fact("acpi")).contains("on");
         assertThat(guest.fact("acpi_errors")).contains("0");
+    }
+
+    private static ProcessOutcome bootWithQemu(KvmSandbox sandbox, GuestImage image) {
+        return sandbox.run("qemu-system-x86_64", "-machine", "q35", "-accel", "kvm",
+                "-cpu", "host", "-smp", "3", "-m", "384M",
+                "-kernel", image.kernel().toString(), "-initrd", image.initramfs().toString(),
+                "-append", "console=ttyS0 quiet",
+                "-nodefaults", "-nographic", "-no-reboot", "-serial", "stdio");
     }
 
     @SandboxTest
