@@ -63,7 +63,8 @@ public final class ConsoleTls {
       Files.writeString(passwordFile, password);
       String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
       // keytool is a JVM too: C1 only and the serial GC, as the agent itself (see bin/jvmm-agent).
-      Process p = new ProcessBuilder(List.of(keytool, "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-genkeypair", "-alias", "console", "-keyalg", "EC",
+      Process p = new ProcessBuilder(List.of(keytool, "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC",
+          "-genkeypair", "-alias", "console", "-keyalg", "EC",
           "-groupname", "secp256r1", "-dname", "CN=jvmm-agent-" + nodeName, "-ext", "SAN=dns:" + nodeName,
           "-validity", "3650", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", password))
           .redirectErrorStream(true).start();
