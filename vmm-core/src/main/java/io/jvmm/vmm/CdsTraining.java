@@ -61,7 +61,7 @@ final class CdsTraining {
             HostMemory.check(1 << 20);
             try (AnonymousMemory ram = AnonymousMemory.map(8 << 20)) {
                 GuestMemory memory = new GuestMemory(List.of(new GuestRegion(0, ram.size(), ram.pointer())));
-                AcpiTables acpi = AcpiTables.build(2, 256L << 20);
+                AcpiTables acpi = AcpiTables.build(2, 256L << 20, 0);
                 memory.write(acpi.base(), acpi.bytes());
                 BootGdt.write(memory);
                 BootPageTables.write(memory);

@@ -108,7 +108,7 @@ final class Machine implements AutoCloseable, PowerControl {
         pciDevices = PciDevices.build(devices.specs(), devices.backends(), pci,
                 new PciDevices.Wiring(memory, vm::signalMsi, ioEvents, new KvmIrqFds(vm), mmio), devices.balloonChanged());
 
-        AcpiTables acpi = AcpiTables.build(cpus, ramBytes);
+        AcpiTables acpi = AcpiTables.build(cpus, ramBytes, pci.lastBus());
         memory.write(acpi.base(), acpi.bytes());
         BootGdt.write(memory);
         long pageTables = BootPageTables.write(memory);

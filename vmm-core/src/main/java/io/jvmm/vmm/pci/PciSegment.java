@@ -29,6 +29,11 @@ public final class PciSegment {
         }
     }
 
+    /** The highest bus number in use: each root port's secondary bus is one of 1..N. */
+    public int lastBus() {
+        return rootPorts.size();
+    }
+
     private PciFunction find(PciAddress address) {
         if (address.bus() == 0) {
             return functions.get(address);

@@ -32,20 +32,26 @@ public final class AcpiTables {
         this.addresses = addresses;
     }
 
-    /** Builds the tables for {@code cpus} vCPUs (APIC ids 0..cpus-1) and {@code ram} bytes of RAM. */
-    public static AcpiTables build(int cpus, long ram) {
+    /**
+     * Builds the tables for {@code cpus} vCPUs (APIC ids 0..cpus-1), {@code ram} bytes of RAM and
+     * PCI buses 0..{@code lastBus}.
+     */
+    public static AcpiTables build(int cpus, long ram, int lastBus) {
+        if (lastBus < 0 || lastBus > 0xff) {
+            throw new IllegalArgumentException("last PCI bus " + lastBus + " is not in 0..255");
+        }
         long base = Layout.ACPI_TABLES;
         Placer placer = new Placer(base);
         long rsdp = placer.reserve("RSDP", 36, 16);
         long xsdt = placer.reserve("XSDT", SdtBuilder.HEADER_SIZE + 8 * 3, 16);
         long facs = placer.reserve("FACS", 64, 64);
-        byte[] dsdtTable = dsdt(ram);
+        byte[] dsdtTable = dsdt(ram, lastBus);
         long dsdt = placer.reserve("DSDT", dsdtTable.length, 16);
         byte[] fadtTable = fadt(facs, dsdt);
         long fadt = placer.reserve("FACP", fadtTable.length, 16);
         byte[] madtTable = madt(cpus);
         long madt = placer.reserve("APIC", madtTable.length, 16);
-        byte[] mcfgTable = mcfg();
+        byte[] mcfgTable = mcfg(lastBus);
         long mcfg = placer.reserve("MCFG", mcfgTable.length, 16);
 
         placer.put(rsdp, rsdp(xsdt));
@@ -154,11 +160,16 @@ public final class AcpiTables {
         return t.build();
     }
 
-    /** MCFG: one ECAM segment covering buses 0..255. */
-    static byte[] mcfg() {
+    /**
+     * MCFG: one ECAM segment covering the buses in use, not all 256. Linux on x86 takes the
+     * segment's last bus as the end of its peer host bridge scan, which reads the vendor ID
+     * of every 8th function on each bus it does not know yet through 0xCF8/0xCFC: for 255
+     * empty buses that is 16,320 port exits, most of all exits of a boot.
+     */
+    static byte[] mcfg(int lastBus) {
         SdtBuilder t = new SdtBuilder("MCFG", 1);
         t.zeros(8);
-        t.u64(Layout.PCIE_ECAM).u16(0).u8(0).u8((int) (Layout.PCIE_ECAM_SIZE >> 20) - 1).u32(0);
+        t.u64(Layout.PCIE_ECAM).u16(0).u8(0).u8(lastBus).u32(0);
         return t.build();
     }
 
@@ -166,10 +177,10 @@ public final class AcpiTables {
      * DSDT: the PCIe root bridge with its bus, I/O and memory windows, the ECAM reservation
      * (Linux trusts MCFG only if a motherboard resource covers it), COM1, and \_S5 for power-off.
      */
-    static byte[] dsdt(long ram) {
+    static byte[] dsdt(long ram, int lastBus) {
         long mmio64 = Layout.pciMmio64(ram);
         byte[] pciCrs = new ResourceTemplate()
-                .busNumbers(0, 0xff)
+                .busNumbers(0, lastBus)
                 .io(0xcf8, 8)
                 .ioWindow(0x0000, 0x0cf7)
                 .ioWindow(0x0d00, 0xffff)

@@ -1,6 +1,7 @@
 package io.jvmm.vmm.arch.x86_64.acpi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jvmm.vmm.arch.x86_64.Layout;
 import java.nio.ByteBuffer;
@@ -9,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class AcpiTablesTest {
-    private final AcpiTables tables = AcpiTables.build(4, 2L << 30);
+    private final AcpiTables tables = AcpiTables.build(4, 2L << 30, 2);
     private final ByteBuffer blob = ByteBuffer.wrap(tables.bytes()).order(ByteOrder.LITTLE_ENDIAN);
 
     private int at(String signature) {
@@ -93,10 +94,17 @@ class AcpiTablesTest {
     }
 
     @Test
-    void mcfgCoversAllBusesAtTheEcamBase() {
+    void mcfgCoversTheBusesInUseAtTheEcamBase() {
         int o = at("MCFG");
         assertThat(blob.getLong(o + 44)).isEqualTo(Layout.PCIE_ECAM);
-        assertThat(blob.get(o + 55) & 0xff).isEqualTo(255);
+        assertThat(blob.get(o + 54) & 0xff).isZero();
+        assertThat(blob.get(o + 55) & 0xff).isEqualTo(2);
+    }
+
+    @Test
+    void aBusNumberOutsideThePciRangeIsRefused() {
+        assertThatThrownBy(() -> AcpiTables.build(1, 256L << 20, 256)).hasMessageContaining("last PCI bus 256");
+        assertThatThrownBy(() -> AcpiTables.build(1, 256L << 20, -1)).hasMessageContaining("last PCI bus -1");
     }
 
     @Test
