@@ -1,5 +1,6 @@
 package io.jvmm.vmm.chardev;
 
+import io.jvmm.vmm.kvm.LibC;
 import java.io.InputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,7 +32,7 @@ public final class PtyBackend implements CharBackend {
     private final int master;
 
     public PtyBackend(String label) throws IOException {
-        PtyCalls c = LibraryLoader.create(PtyCalls.class).load("c");
+        PtyCalls c = LibraryLoader.create(PtyCalls.class).load(LibC.NAME);
         int fd = c.posix_openpt(O_RDWR | O_NOCTTY);
         if (fd < 0 || c.grantpt(fd) != 0 || c.unlockpt(fd) != 0) {
             throw new IOException("cannot create a pseudo-terminal");

@@ -1,6 +1,7 @@
 package io.jvmm.vmm.kvm;
 
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Platform;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
@@ -28,7 +29,13 @@ public interface LibC {
     int EBADF = 9;
     int MADV_DONTNEED = 4;
 
-    LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
+    /**
+     * The C library's file name ("libc.so.6" on Linux), which dlopen finds at once: given "c",
+     * jnr-ffi first lists every directory on the library path looking for libc.so.N, thousands
+     * of entries, the slowest part of binding under nested virtualisation.
+     */
+    String NAME = Platform.getNativePlatform().getStandardCLibraryName();
+    LibC INSTANCE = LibraryLoader.create(LibC.class).load(NAME);
     Runtime RUNTIME = Runtime.getRuntime(INSTANCE);
 
     int open(String path, int flags);

@@ -29,9 +29,13 @@ public final class PciSegment {
         }
     }
 
-    /** The highest bus number in use: each root port's secondary bus is one of 1..N. */
+    /** The highest bus number the root ports were placed on: 0 when there are none. */
     public int lastBus() {
-        return rootPorts.size();
+        int last = 0;
+        for (PciRootPort port : rootPorts) {
+            last = Math.max(last, port.secondaryBus());
+        }
+        return last;
     }
 
     private PciFunction find(PciAddress address) {

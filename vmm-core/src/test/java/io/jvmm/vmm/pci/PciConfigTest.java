@@ -66,4 +66,16 @@ class PciConfigTest {
         io.write(1, new byte[] {6});
         assertThat(resets).containsExactly(6);
     }
+
+    @Test
+    void lastBusIsTheHighestSecondaryBusTheRootPortsWerePlacedOn() {
+        assertThat(segment.lastBus()).as("bus 0 only").isZero();
+        PciRootPort first = new PciRootPort("rp0", 0, 0);
+        PciRootPort second = new PciRootPort("rp1", 1, 1);
+        segment.add(new PciAddress(0, 1, 0), first);
+        segment.add(new PciAddress(0, 1, 1), second);
+        first.place(0, 5, 0xc000_0000L, 1 << 20);
+        second.place(0, 3, 0xc010_0000L, 1 << 20);
+        assertThat(segment.lastBus()).isEqualTo(5);
+    }
 }

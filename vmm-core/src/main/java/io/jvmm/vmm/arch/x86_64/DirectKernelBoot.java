@@ -17,7 +17,8 @@ import java.nio.file.StandardOpenOption;
 public final class DirectKernelBoot {
     /** Slack above what the kernel declares it needs, for its early allocations (page tables, stack). */
     private static final long MIN_FREE_RAM = 16L << 20;
-    private static final int COPY_CHUNK = 1 << 20;
+    /** Files are read straight into guest RAM, at most this much per read. */
+    private static final int COPY_CHUNK = 64 << 20;
 
     private final BzImage kernel;
     private final Path initrd;
@@ -88,16 +89,15 @@ public final class DirectKernelBoot {
     private static void copyFile(GuestMemory memory, Path file, long offset, long size, long guestAddress, String option)
             throws BootException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocate(COPY_CHUNK);
             long done = 0;
             while (done < size) {
-                buf.clear().limit((int) Math.min(COPY_CHUNK, size - done));
-                int n = ch.read(buf, offset + done);
-                if (n <= 0) {
-                    throw new BootException(option + " " + file + ": the file shrank while it was being loaded");
+                ByteBuffer target = memory.buffer(guestAddress + done, (int) Math.min(COPY_CHUNK, size - done));
+                while (target.hasRemaining()) {
+                    if (ch.read(target, offset + done + target.position()) <= 0) {
+                        throw new BootException(option + " " + file + ": the file shrank while it was being loaded");
+                    }
                 }
-                memory.write(guestAddress + done, buf.array(), 0, n);
-                done += n;
+                done += target.capacity();
             }
         } catch (IOException e) {
             throw new BootException(option + " " + file + ": cannot read it: " + e.getMessage());
