@@ -4,10 +4,15 @@ import argparse
 import os
 import statistics
 import subprocess
+import sys
 import threading
 import time
 
 START = b"JVMM-GUEST-START"
+
+
+class RunFailed(Exception):
+    pass
 
 
 def guest_ram_and_total_rss(pid, ram_bytes):
@@ -31,11 +36,14 @@ def guest_ram_and_total_rss(pid, ram_bytes):
     return guest, total
 
 
-def run_once(argv, ram_bytes, sample_rss):
+def run_once(argv, ram_bytes, sample_rss, limit):
     """(to start marker, to exit, peak RSS, RSS beyond guest RAM or None). Reading smaps costs CPU
-    beside the VMM (a JVM has many mappings), so timed runs do not sample."""
+    beside the VMM (a JVM has many mappings), so timed runs do not sample. A run that fails or
+    has not ended after limit seconds (then it is killed) raises RunFailed."""
     t0 = time.monotonic()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    watchdog = threading.Timer(limit, proc.kill)
+    watchdog.start()
     marks = {}
     peak = {"total": 0, "overhead": 0}
     done = threading.Event()
@@ -60,12 +68,16 @@ def run_once(argv, ram_bytes, sample_rss):
     _, status, usage = os.wait4(proc.pid, 0)
     marks["exit"] = time.monotonic() - t0
     done.set()
+    watchdog.cancel()
     if sample_rss:
         sampler.join()
     code = os.waitstatus_to_exitcode(status)
     proc.returncode = code
+    output = tail.decode(errors="replace")[-1500:]
+    if marks["exit"] >= limit:
+        raise RunFailed(f"still running after {limit} s, killed; output ends:\n{output}")
     if code != 0 or "start" not in marks:
-        raise SystemExit(f"{argv[0]} failed (exit {code}); output ends:\n{tail.decode(errors='replace')}")
+        raise RunFailed(f"exit {code}{'' if 'start' in marks else ' before the start marker'}; output ends:\n{output}")
     return marks["start"], marks["exit"], usage.ru_maxrss, peak["overhead"] if sample_rss else None
 
 
@@ -78,6 +90,8 @@ def main():
     p.add_argument("--mem", default="256M")
     p.add_argument("--rss-runs", type=int, default=2,
                    help="runs that sample /proc/PID/smaps for RSS beyond guest RAM (not timed)")
+    p.add_argument("--run-limit", type=int, default=300,
+                   help="seconds after which a run that has not ended is killed and counted as failed")
     p.add_argument("--cpu", default="host",
                    help="-cpu for both; host (default) gives QEMU's guest the CPU jvmm's always sees")
     a = p.parse_args()
@@ -90,14 +104,26 @@ def main():
     vmms = {"jvmm": [a.jvmm] + shared, "qemu": ["qemu-system-x86_64"] + shared}
     timed = {name: [] for name in vmms}
     sampled = {name: [] for name in vmms}
+    failed = {name: 0 for name in vmms}
     for i in range(a.runs + a.rss_runs):
         sample = i >= a.runs
         for name, argv in vmms.items():
-            r = run_once(argv, ram, sample)
+            try:
+                r = run_once(argv, ram, sample, a.run_limit)
+            except RunFailed as e:
+                failed[name] += 1
+                (sampled if sample else timed)[name].append(None)
+                print(f"{'rss' if sample else 'run'} {i + 1} {name:5s} FAILED: {e}", flush=True)
+                continue
             (sampled if sample else timed)[name].append(r)
             beyond = f"  beyond guest RAM {r[3] / 1024:6.1f} MiB" if sample else ""
             print(f"{'rss' if sample else 'run'} {i + 1} {name:5s} start {r[0]:7.3f} s  exit {r[1]:7.3f} s  "
                   f"peak RSS {r[2] / 1024:7.1f} MiB{beyond}", flush=True)
+    pairs = list(zip(timed["jvmm"], timed["qemu"]))
+    timed = {n: [x for x in timed[n] if x] for n in vmms}
+    sampled = {n: [x for x in sampled[n] if x] for n in vmms}
+    if not all(timed.values()):
+        raise SystemExit("no timed run of " + " or ".join(n for n in vmms if not timed[n]) + " succeeded")
     med = {n: [statistics.median(x[k] for x in timed[n]) for k in range(2)]
            + [statistics.median(x[k] for x in timed[n] + sampled[n]) for k in (2,)]
            + [statistics.median(x[3] for x in sampled[n]) if sampled[n] else float("nan")] for n in vmms}
@@ -110,6 +136,16 @@ def main():
     for label, k, scale in rows:
         j, q = med["jvmm"][k] / scale, med["qemu"][k] / scale
         print(f"{label:22s}{j:12.2f}{q:12.2f}{(j / q if q else float('nan')):12.2f}")
+    # On a shared machine single runs scatter widely; the fastest run of each and the median of
+    # the ratios within each alternating pair are less swayed by load from elsewhere.
+    for label, k in (("to start marker", 0), ("to exit", 1)):
+        j, q = (min(x[k] for x in timed[n]) for n in ("jvmm", "qemu"))
+        ratio = statistics.median(jr[k] / qr[k] for jr, qr in pairs if jr and qr)
+        print(f"{label}: fastest run {j:.2f} / {q:.2f} s ({j / q:.2f}), median of the pairs' ratios {ratio:.2f}")
+    if any(failed.values()):
+        print("FAILED runs, left out above: " + ", ".join(f"{n} {c}" for n, c in failed.items()))
+        sys.exit(3)
+
 
 if __name__ == "__main__":
     main()
