@@ -15,6 +15,50 @@ class RunFailed(Exception):
     pass
 
 
+class ExitHistogram:
+    """Counts every exit of this host's KVM by reason while active: a tracefs histogram on the
+    kvm_exit event, kept in the kernel, so nothing is lost and no trace is copied out. Counts all
+    of KVM's exits, those it handles itself too (interrupts, page faults, MSRs), which is what
+    nested virtualisation pays for most. Needs root; one VM at a time."""
+    EVENT = "/sys/kernel/tracing/events/kvm/kvm_exit"
+    TRIGGER = "hist:keys=exit_reason:size=256"
+    SVM = {0x0: "CR0 read", 0x4: "CR4 read", 0x10: "CR0 write", 0x14: "CR4 write", 0x60: "interrupt",
+           0x61: "NMI", 0x64: "interrupt window", 0x65: "CR0 selective write", 0x6e: "RDTSC", 0x72: "CPUID",
+           0x78: "HLT", 0x7b: "port I/O", 0x7c: "MSR", 0x7f: "shutdown", 0x81: "VMMCALL", 0x89: "WBINVD",
+           0x8d: "XSETBV", 0x400: "nested page fault"}
+    VMX = {0: "exception or NMI", 1: "interrupt", 7: "interrupt window", 10: "CPUID", 12: "HLT", 28: "CR access",
+           30: "port I/O", 31: "MSR read", 32: "MSR write", 40: "PAUSE", 48: "EPT violation",
+           49: "EPT misconfiguration", 52: "preemption timer", 54: "WBINVD", 55: "XSETBV"}
+
+    def __init__(self):
+        if not os.path.isdir(self.EVENT):
+            subprocess.run(["mount", "-t", "tracefs", "nodev", "/sys/kernel/tracing"], stderr=subprocess.DEVNULL)
+        if not os.access(f"{self.EVENT}/trigger", os.W_OK):
+            raise SystemExit(f"--exit-runs needs root and tracefs with KVM's events ({self.EVENT})")
+        self.names = self.SVM if os.path.exists("/sys/module/kvm_amd") else self.VMX
+
+    def __enter__(self):
+        self._trigger(self.TRIGGER)
+        return self
+
+    def __exit__(self, *exc):
+        self._trigger("!" + self.TRIGGER)
+
+    def _trigger(self, text):
+        with open(f"{self.EVENT}/trigger", "w") as f:
+            f.write(text)
+
+    def counts(self):
+        """{reason name: exits} since __enter__."""
+        counts = {}
+        with open(f"{self.EVENT}/hist") as f:
+            for line in f:
+                if line.startswith("{ exit_reason:"):
+                    reason = int(line.split(":")[1].split("}")[0])
+                    counts[self.names.get(reason, hex(reason))] = int(line.rsplit(":", 1)[1])
+        return counts
+
+
 def guest_ram_and_total_rss(pid, ram_bytes):
     """(RSS of the mapping that holds guest RAM, total RSS) in KiB, from /proc/PID/smaps."""
     guest, total, size, rss = 0, 0, 0, 0
@@ -90,6 +134,8 @@ def main():
     p.add_argument("--mem", default="256M")
     p.add_argument("--rss-runs", type=int, default=2,
                    help="runs that sample /proc/PID/smaps for RSS beyond guest RAM (not timed)")
+    p.add_argument("--exit-runs", type=int, default=0,
+                   help="runs more that count this host's KVM exits by reason (root; not timed)")
     p.add_argument("--run-limit", type=int, default=300,
                    help="seconds after which a run that has not ended is killed and counted as failed")
     p.add_argument("--cpu", default="host",
@@ -105,15 +151,26 @@ def main():
     timed = {name: [] for name in vmms}
     sampled = {name: [] for name in vmms}
     failed = {name: 0 for name in vmms}
-    for i in range(a.runs + a.rss_runs):
-        sample = i >= a.runs
+    exits = {name: [] for name in vmms}
+    histogram = ExitHistogram() if a.exit_runs else None
+    for i in range(a.runs + a.rss_runs + a.exit_runs):
+        sample, counting = a.runs <= i < a.runs + a.rss_runs, i >= a.runs + a.rss_runs
         for name, argv in vmms.items():
             try:
+                if counting:
+                    with histogram:
+                        r = run_once(argv, ram, False, a.run_limit)
+                        exits[name].append(histogram.counts())
+                    print(f"exits {i + 1} {name:5s} {sum(exits[name][-1].values())}: "
+                          + ", ".join(f"{k} {v}" for k, v in sorted(exits[name][-1].items(), key=lambda kv: -kv[1])[:6]),
+                          flush=True)
+                    continue
                 r = run_once(argv, ram, sample, a.run_limit)
             except RunFailed as e:
                 failed[name] += 1
-                (sampled if sample else timed)[name].append(None)
-                print(f"{'rss' if sample else 'run'} {i + 1} {name:5s} FAILED: {e}", flush=True)
+                if not counting:
+                    (sampled if sample else timed)[name].append(None)
+                print(f"run {i + 1} {name:5s} FAILED: {e}", flush=True)
                 continue
             (sampled if sample else timed)[name].append(r)
             beyond = f"  beyond guest RAM {r[3] / 1024:6.1f} MiB" if sample else ""
@@ -142,6 +199,13 @@ def main():
         j, q = (min(x[k] for x in timed[n]) for n in ("jvmm", "qemu"))
         ratio = statistics.median(jr[k] / qr[k] for jr, qr in pairs if jr and qr)
         print(f"{label}: fastest run {j:.2f} / {q:.2f} s ({j / q:.2f}), median of the pairs' ratios {ratio:.2f}")
+    if all(exits.values()):
+        print("exits of this host's KVM per boot, medians:")
+        reasons = sorted({k for n in vmms for c in exits[n] for k in c},
+                         key=lambda k: -statistics.median(c.get(k, 0) for c in exits["qemu"] + exits["jvmm"]))
+        for label, pick in [("all", lambda c: sum(c.values()))] + [(k, lambda c, k=k: c.get(k, 0)) for k in reasons[:8]]:
+            j, q = (statistics.median(pick(c) for c in exits[n]) for n in ("jvmm", "qemu"))
+            print(f"  {label:22s}{j:12.0f}{q:12.0f}{(j / q if q else float('nan')):12.2f}")
     if any(failed.values()):
         print("FAILED runs, left out above: " + ", ".join(f"{n} {c}" for n, c in failed.items()))
         sys.exit(3)
