@@ -1,5 +1,6 @@
 package io.jvmm.vmm.cpu;
 
+import io.jvmm.vmm.StartupTrace;
 import io.jvmm.vmm.bus.Bus;
 import io.jvmm.vmm.kvm.KvmRegs;
 import io.jvmm.vmm.kvm.KvmRun;
@@ -28,6 +29,7 @@ final class Vcpu implements Runnable {
     public void run() {
         try {
             kvm.bindToCurrentThread();
+            StartupTrace.mark("vCPU " + kvm.id() + " bound, entering KVM_RUN");
             loop();
         } catch (RuntimeException | Error e) {
             set.stop(StopReason.failure("vCPU " + kvm.id() + ": " + describe(e)));
