@@ -159,7 +159,7 @@ def main():
             try:
                 if counting:
                     with histogram:
-                        r = run_once(argv, ram, False, a.run_limit)
+                        run_once(argv, ram, False, a.run_limit)
                         exits[name].append(histogram.counts())
                     print(f"exits {i + 1} {name:5s} {sum(exits[name][-1].values())}: "
                           + ", ".join(f"{k} {v}" for k, v in sorted(exits[name][-1].items(), key=lambda kv: -kv[1])[:6]),
@@ -197,7 +197,8 @@ def main():
     # the ratios within each alternating pair are less swayed by load from elsewhere.
     for label, k in (("to start marker", 0), ("to exit", 1)):
         j, q = (min(x[k] for x in timed[n]) for n in ("jvmm", "qemu"))
-        ratio = statistics.median(jr[k] / qr[k] for jr, qr in pairs if jr and qr)
+        ratios = [jr[k] / qr[k] for jr, qr in pairs if jr and qr]
+        ratio = statistics.median(ratios) if ratios else float("nan")
         print(f"{label}: fastest run {j:.2f} / {q:.2f} s ({j / q:.2f}), median of the pairs' ratios {ratio:.2f}")
     if all(exits.values()):
         print("exits of this host's KVM per boot, medians:")

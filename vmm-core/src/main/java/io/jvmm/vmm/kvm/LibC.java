@@ -32,7 +32,7 @@ public interface LibC {
     /**
      * The C library's file name ("libc.so.6" on Linux), which dlopen finds at once: given "c",
      * jnr-ffi first lists every directory on the library path for libc.so.N, thousands of
-     * entries, which made binding the longest wait of start-up under nested virtualisation.
+     * entries, while start-up waits for the binding.
      */
     String NAME = Platform.getNativePlatform().getStandardCLibraryName();
     LibC INSTANCE = LibraryLoader.create(LibC.class).load(NAME);
