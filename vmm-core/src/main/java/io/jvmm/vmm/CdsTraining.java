@@ -9,6 +9,7 @@ import io.jvmm.vmm.arch.x86_64.E820Map;
 import io.jvmm.vmm.arch.x86_64.FakeBzImage;
 import io.jvmm.vmm.arch.x86_64.acpi.AcpiTables;
 import io.jvmm.vmm.bus.Bus;
+import io.jvmm.vmm.chardev.CharBackend;
 import io.jvmm.vmm.chardev.FileBackend;
 import io.jvmm.vmm.cli.CommandLine;
 import io.jvmm.vmm.cli.OptionException;
@@ -21,6 +22,7 @@ import io.jvmm.vmm.qmp.QmpServer;
 import io.jvmm.vmm.qmp.RunState;
 import io.jvmm.vmm.qmp.VmControl;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -42,11 +44,14 @@ import java.util.stream.Stream;
 final class CdsTraining {
     private CdsTraining() {}
 
-    public static void main(String[] args) throws OptionException, IOException, HostException {
+    public static void main(String[] args) throws OptionException, IOException, HostException, InterruptedException {
         CommandLine.parse(List.of("-machine", "q35,accel=kvm", "-m", "256M", "-smp", "2", "-kernel", "/vmlinuz",
                 "-initrd", "/initrd", "-append", "console=ttyS0", "-serial", "stdio",
                 "-qmp", "unix:/tmp/q,server,nowait", "-nodefaults", "-no-reboot"));
+        Main.bindLibcInBackground();
         Kvm.loadLibrary();
+        // -serial stdio's input pump, which a build cannot run on its own standard input.
+        CharBackend.pump("training-pump", InputStream.nullInputStream(), (data, length) -> { }).join();
         Path dir = Files.createTempDirectory("jvmm-cds");
         try {
             Path file = Files.write(dir.resolve("vmlinuz"), new byte[4096]);

@@ -31,17 +31,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        // Binding the C library is the slowest step of start-up under nested virtualisation;
-        // it runs while the command line and the kernel are checked.
-        Thread bind = new Thread(() -> {
-            try {
-                Kvm.loadLibrary();
-            } catch (RuntimeException | LinkageError e) {
-                // The main path binds again, fails the same way and reports it.
-            }
-        }, "bind-libc");
-        bind.setDaemon(true);
-        bind.start();
+        bindLibcInBackground();
         int status;
         try {
             status = run(List.of(args));
@@ -58,6 +48,22 @@ public final class Main {
         }
         System.out.flush();
         System.exit(status);
+    }
+
+    /**
+     * Binding the C library is the slowest step of start-up under nested virtualisation; it runs
+     * while the command line and the kernel are checked.
+     */
+    static void bindLibcInBackground() {
+        Thread bind = new Thread(() -> {
+            try {
+                Kvm.loadLibrary();
+            } catch (RuntimeException | LinkageError e) {
+                // The main path binds again, fails the same way and reports it.
+            }
+        }, "bind-libc");
+        bind.setDaemon(true);
+        bind.start();
     }
 
     static int run(List<String> args) throws OptionException, BootException, HostException, InterruptedException {

@@ -29,7 +29,9 @@ final class Vcpu implements Runnable {
     public void run() {
         try {
             kvm.bindToCurrentThread();
-            StartupTrace.mark("vCPU " + kvm.id() + " bound, entering KVM_RUN");
+            if (StartupTrace.enabled()) {
+                StartupTrace.mark("vCPU " + kvm.id() + " bound, entering KVM_RUN");
+            }
             loop();
         } catch (RuntimeException | Error e) {
             set.stop(StopReason.failure("vCPU " + kvm.id() + ": " + describe(e)));

@@ -1,7 +1,6 @@
 package io.jvmm.vmm.host;
 
 import io.jvmm.vmm.kvm.LibC;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
@@ -12,7 +11,7 @@ import jnr.ffi.Pointer;
 public final class EventFd implements AutoCloseable {
     private static final int EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
     private static final ThreadLocal<Pointer> COUNTER = ThreadLocal.withInitial(
-            () -> Memory.allocateDirect(LibC.RUNTIME, 8, true));
+            () -> LibC.allocate(8));
     private final int fd;
 
     private EventFd(int fd) {

@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
@@ -62,7 +61,7 @@ public final class EventLoop implements AutoCloseable {
     /** Runs {@code handler} when {@code fd} has the epoll {@code events}; the handler reads it. */
     public void watch(int fd, int events, Runnable handler) {
         handlers.put(fd, handler);
-        Pointer ev = Memory.allocateDirect(LibC.RUNTIME, EVENT_SIZE, true);
+        Pointer ev = LibC.allocate(EVENT_SIZE);
         ev.putInt(0, events);
         ev.putLong(4, fd);
         if (LibC.INSTANCE.epoll_ctl(epollFd, EPOLL_CTL_ADD, fd, ev) < 0) {
@@ -76,7 +75,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     public void unwatch(int fd) {
-        LibC.INSTANCE.epoll_ctl(epollFd, EPOLL_CTL_DEL, fd, Memory.allocateDirect(LibC.RUNTIME, EVENT_SIZE, true));
+        LibC.INSTANCE.epoll_ctl(epollFd, EPOLL_CTL_DEL, fd, LibC.allocate(EVENT_SIZE));
         handlers.remove(fd);
     }
 
@@ -116,7 +115,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void run() {
-        Pointer events = Memory.allocateDirect(LibC.RUNTIME, EVENT_SIZE * MAX_EVENTS, true);
+        Pointer events = LibC.allocate(EVENT_SIZE * MAX_EVENTS);
         while (!closed) {
             int n = LibC.INSTANCE.epoll_wait(epollFd, events, MAX_EVENTS, timeoutMillis());
             for (int i = 0; i < n && !closed; i++) {

@@ -7,7 +7,7 @@ public final class HostCallException extends RuntimeException {
     private final int errno;
 
     public HostCallException(String what, int errno) {
-        super(what + " failed: " + LibC.INSTANCE.strerror(errno) + " (errno " + errno + ")");
+        super(what + " failed: " + LibC.describe(errno) + " (errno " + errno + ")");
         this.errno = errno;
     }
 

@@ -2,7 +2,6 @@ package io.jvmm.vmm.host;
 
 import io.jvmm.vmm.kvm.LibC;
 import java.nio.charset.StandardCharsets;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
@@ -32,11 +31,11 @@ public final class TapDevice implements AutoCloseable {
         if (nameBytes.length >= IFNAMSIZ) {
             throw new IllegalArgumentException("interface name '" + ifname + "' is longer than " + (IFNAMSIZ - 1) + " characters");
         }
-        int fd = LibC.INSTANCE.open("/dev/net/tun", LibC.O_RDWR | LibC.O_CLOEXEC | O_NONBLOCK);
+        int fd = LibC.openPath("/dev/net/tun", LibC.O_RDWR | LibC.O_CLOEXEC | O_NONBLOCK);
         if (fd < 0) {
             throw new HostCallException("open of /dev/net/tun", LibC.errno());
         }
-        Pointer ifr = Memory.allocateDirect(LibC.RUNTIME, IFREQ_SIZE, true);
+        Pointer ifr = LibC.allocate(IFREQ_SIZE);
         ifr.put(0, nameBytes, 0, nameBytes.length);
         ifr.putShort(IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));
         if (LibC.INSTANCE.ioctl(fd, TUNSETIFF, ifr) < 0) {
@@ -71,7 +70,7 @@ public final class TapDevice implements AutoCloseable {
 
     /** The virtio-net header's size in front of every frame: 12 for virtio 1.x (num_buffers included). */
     public void setHeaderSize(int bytes) {
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 4, true);
+        Pointer p = LibC.allocate(4);
         p.putInt(0, bytes);
         if (LibC.INSTANCE.ioctl(fd, TUNSETVNETHDRSZ, p) < 0) {
             throw new HostCallException("TUNSETVNETHDRSZ " + bytes + " on tap '" + name + "'", LibC.errno());

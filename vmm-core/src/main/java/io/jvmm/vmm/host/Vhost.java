@@ -1,7 +1,6 @@
 package io.jvmm.vmm.host;
 
 import io.jvmm.vmm.kvm.LibC;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
@@ -35,7 +34,7 @@ public final class Vhost implements AutoCloseable {
 
     /** Opens {@code path} and becomes its owner (the kernel starts the device's worker thread). */
     public static Vhost open(String path) {
-        int fd = LibC.INSTANCE.open(path, LibC.O_RDWR | LibC.O_CLOEXEC | O_NONBLOCK);
+        int fd = LibC.openPath(path, LibC.O_RDWR | LibC.O_CLOEXEC | O_NONBLOCK);
         if (fd < 0) {
             throw new HostCallException("open of " + path, LibC.errno());
         }
@@ -43,7 +42,7 @@ public final class Vhost implements AutoCloseable {
             if (LibC.INSTANCE.ioctl(fd, SET_OWNER, 0L) < 0) {
                 throw new HostCallException("VHOST_SET_OWNER on " + path, LibC.errno());
             }
-            Pointer p = Memory.allocateDirect(LibC.RUNTIME, 8, true);
+            Pointer p = LibC.allocate(8);
             if (LibC.INSTANCE.ioctl(fd, GET_FEATURES, p) < 0) {
                 throw new HostCallException("VHOST_GET_FEATURES on " + path, LibC.errno());
             }
@@ -76,7 +75,7 @@ public final class Vhost implements AutoCloseable {
         for (MemoryRegion ignored : regions) {
             n++;
         }
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 8 + (long) n * MEMORY_REGION_SIZE, true);
+        Pointer p = LibC.allocate(8 + (long) n * MEMORY_REGION_SIZE);
         p.putInt(0, n);
         int i = 0;
         for (MemoryRegion r : regions) {
@@ -93,7 +92,7 @@ public final class Vhost implements AutoCloseable {
     public void startRing(int index, Ring ring, int base, EventFd kick, EventFd call) {
         ioctl(SET_VRING_NUM, pair(index, ring.size()), "VHOST_SET_VRING_NUM " + index);
         ioctl(SET_VRING_BASE, pair(index, base), "VHOST_SET_VRING_BASE " + index);
-        Pointer a = Memory.allocateDirect(LibC.RUNTIME, 40, true);
+        Pointer a = LibC.allocate(40);
         a.putInt(0, index);
         a.putInt(4, 0);
         a.putLong(8, ring.descHost());
@@ -126,20 +125,20 @@ public final class Vhost implements AutoCloseable {
 
     /** A device-specific ioctl taking a pointer to an int (VHOST_VSOCK_SET_RUNNING). */
     public void setInt(long request, String name, int value) {
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 4, true);
+        Pointer p = LibC.allocate(4);
         p.putInt(0, value);
         ioctl(request, p, name + " " + value);
     }
 
     private static Pointer pair(int a, int b) {
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 8, true);
+        Pointer p = LibC.allocate(8);
         p.putInt(0, a);
         p.putInt(4, b);
         return p;
     }
 
     private static Pointer longArg(long v) {
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 8, true);
+        Pointer p = LibC.allocate(8);
         p.putLong(0, v);
         return p;
     }

@@ -2,7 +2,6 @@ package io.jvmm.vmm.kvm;
 
 import java.util.ArrayList;
 import java.util.List;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /** The KVM system file descriptor (/dev/kvm): capabilities and VM creation. */
@@ -23,7 +22,7 @@ public final class Kvm implements AutoCloseable {
     }
 
     public static Kvm open(String path) {
-        int fd = LibC.INSTANCE.open(path, LibC.O_RDWR | LibC.O_CLOEXEC);
+        int fd = LibC.openPath(path, LibC.O_RDWR | LibC.O_CLOEXEC);
         if (fd < 0) {
             throw new KvmException("opening " + path, LibC.errno());
         }
@@ -63,7 +62,7 @@ public final class Kvm implements AutoCloseable {
     /** KVM_GET_SUPPORTED_CPUID: every leaf this host's KVM can give a guest. */
     public List<CpuidEntry> supportedCpuid() {
         for (int capacity = 128; ; capacity *= 2) {
-            Pointer p = Memory.allocateDirect(LibC.RUNTIME, 8 + capacity * CPUID_ENTRY_SIZE, true);
+            Pointer p = LibC.allocate(8 + capacity * CPUID_ENTRY_SIZE);
             p.putInt(0, capacity);
             if (LibC.INSTANCE.ioctl(fd, Ioctls.GET_SUPPORTED_CPUID, p) < 0) {
                 int errno = LibC.errno();
@@ -84,7 +83,7 @@ public final class Kvm implements AutoCloseable {
     }
 
     static Pointer cpuidToNative(List<CpuidEntry> entries) {
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 8 + entries.size() * CPUID_ENTRY_SIZE, true);
+        Pointer p = LibC.allocate(8 + entries.size() * CPUID_ENTRY_SIZE);
         p.putInt(0, entries.size());
         for (int i = 0; i < entries.size(); i++) {
             CpuidEntry e = entries.get(i);

@@ -5,7 +5,7 @@ public final class KvmException extends RuntimeException {
     private final int errno;
 
     KvmException(String what, int errno) {
-        super(what + " failed: " + LibC.INSTANCE.strerror(errno) + " (errno " + errno + ")");
+        super(what + " failed: " + LibC.describe(errno) + " (errno " + errno + ")");
         this.errno = errno;
     }
 

@@ -1,7 +1,6 @@
 package io.jvmm.vmm.kvm;
 
 import java.util.List;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /** A vCPU file descriptor and its kvm_run page. */
@@ -123,7 +122,7 @@ public final class KvmVcpu implements AutoCloseable {
 
     /** Sets every MSR in {@code msrs}; KVM stops at the first it refuses, which is an error here. */
     public void setMsrs(List<MsrEntry> msrs) {
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 8 + 16 * msrs.size(), true);
+        Pointer p = LibC.allocate(8 + 16 * msrs.size());
         p.putInt(0, msrs.size());
         for (int i = 0; i < msrs.size(); i++) {
             p.putInt(8 + 16L * i, msrs.get(i).index());
@@ -139,7 +138,7 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     public int mpState() {
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 4, true);
+        Pointer p = LibC.allocate(4);
         KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.GET_MP_STATE, p), "KVM_GET_MP_STATE");
         return p.getInt(0);
     }

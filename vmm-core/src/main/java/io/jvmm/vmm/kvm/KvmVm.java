@@ -1,6 +1,5 @@
 package io.jvmm.vmm.kvm;
 
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /** A VM file descriptor: memory slots, the in-kernel interrupt controllers and PIT, vCPUs. */
@@ -16,7 +15,7 @@ public final class KvmVm implements AutoCloseable {
 
     /** Maps host memory at {@code hostAddress} into the guest at {@code guestAddress}. */
     public void addMemory(long guestAddress, long size, long hostAddress) {
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 32, true);
+        Pointer p = LibC.allocate(32);
         p.putInt(0, nextSlot);
         p.putInt(4, 0);
         p.putLong(8, guestAddress);
@@ -33,7 +32,7 @@ public final class KvmVm implements AutoCloseable {
 
     /** Intel VMX's identity-mapped page table for real mode without unrestricted guest. */
     public void setIdentityMapAddress(long address) {
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 8, true);
+        Pointer p = LibC.allocate(8);
         p.putLong(0, address);
         check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_IDENTITY_MAP_ADDR, p), "KVM_SET_IDENTITY_MAP_ADDR");
     }
@@ -45,19 +44,19 @@ public final class KvmVm implements AutoCloseable {
 
     /** The in-kernel i8254 PIT (ports 0x40-0x43 and the speaker port 0x61). */
     public void createPit() {
-        Pointer config = Memory.allocateDirect(LibC.RUNTIME, 64, true);
+        Pointer config = LibC.allocate(64);
         check(LibC.INSTANCE.ioctl(fd, Ioctls.CREATE_PIT2, config), "KVM_CREATE_PIT2");
     }
 
     /** Drives interrupt line (GSI) {@code gsi} of the in-kernel PIC/IOAPIC to {@code level}. */
     public void setIrqLine(int gsi, boolean level) {
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 8, true);
+        Pointer p = LibC.allocate(8);
         p.putInt(0, gsi);
         p.putInt(4, level ? 1 : 0);
         check(LibC.INSTANCE.ioctl(fd, Ioctls.IRQ_LINE, p), "KVM_IRQ_LINE " + gsi);
     }
 
-    private static final ThreadLocal<Pointer> MSI = ThreadLocal.withInitial(() -> Memory.allocateDirect(LibC.RUNTIME, 32, true));
+    private static final ThreadLocal<Pointer> MSI = ThreadLocal.withInitial(() -> LibC.allocate(32));
 
     /**
      * Injects the MSI message {@code data} at {@code address} (what a device's MSI-X table entry
@@ -82,7 +81,7 @@ public final class KvmVm implements AutoCloseable {
      * {@code length} bytes at MMIO {@code address} (any value); or undoes that.
      */
     public void ioeventfd(int eventFd, long address, int length, boolean assign) {
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 64, true);
+        Pointer p = LibC.allocate(64);
         p.putLong(0, 0);
         p.putLong(8, address);
         p.putInt(16, length);
@@ -107,7 +106,7 @@ public final class KvmVm implements AutoCloseable {
     public synchronized void setMsiRoutes(java.util.Collection<MsiRoute> msiRoutes) {
         int pics = 16, ioapic = FIRST_MSI_GSI;
         int n = pics + ioapic + msiRoutes.size();
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 8 + (long) n * ROUTE_SIZE, true);
+        Pointer p = LibC.allocate(8 + (long) n * ROUTE_SIZE);
         p.putInt(0, n);
         int i = 0;
         for (int gsi = 0; gsi < ioapic; gsi++) {
@@ -137,7 +136,7 @@ public final class KvmVm implements AutoCloseable {
 
     /** Has KVM inject GSI {@code gsi} (an MSI route) whenever {@code eventFd} is signalled; or undoes that. */
     public void irqfd(int eventFd, int gsi, boolean assign) {
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 32, true);
+        Pointer p = LibC.allocate(32);
         p.putInt(0, eventFd);
         p.putInt(4, gsi);
         p.putInt(8, assign ? 0 : 1);
@@ -146,14 +145,14 @@ public final class KvmVm implements AutoCloseable {
 
     /** The guest's kvmclock, in nanoseconds (KVM_GET_CLOCK). */
     public long clock() {
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 48, true);
+        Pointer p = LibC.allocate(48);
         check(LibC.INSTANCE.ioctl(fd, Ioctls.GET_CLOCK, p), "KVM_GET_CLOCK");
         return p.getLong(0);
     }
 
     /** Sets the guest's kvmclock (KVM_SET_CLOCK): how a paused guest's clock is kept from jumping on resume. */
     public void setClock(long nanos) {
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, 48, true);
+        Pointer p = LibC.allocate(48);
         p.putLong(0, nanos);
         check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_CLOCK, p), "KVM_SET_CLOCK");
     }

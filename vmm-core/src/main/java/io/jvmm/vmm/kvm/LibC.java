@@ -1,18 +1,23 @@
 package io.jvmm.vmm.kvm;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Platform;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
-import jnr.ffi.annotations.In;
-import jnr.ffi.types.off_t;
-import jnr.ffi.types.size_t;
-import jnr.ffi.types.ssize_t;
 
 /**
  * The few C library calls the VMM needs. Only {@code kvm} touches file
  * descriptors, ioctls and signals. (Public only because jnr-ffi generates its implementation in
  * another class loader; nothing outside {@code kvm} uses it.)
+ *
+ * <p>Declared with plain Java types only: each jnr-ffi annotation ({@code @size_t}, {@code @In})
+ * and each String parameter or result costs annotation proxy classes, generated at the first
+ * call, on the path to the guest's first instruction. size_t, ssize_t and off_t are all 64 bits
+ * on x86_64 Linux, the one platform jvmm runs on, so {@code long} passes them unchanged.
  */
 public interface LibC {
     int O_RDWR = 0x2;
@@ -38,7 +43,8 @@ public interface LibC {
     LibC INSTANCE = LibraryLoader.create(LibC.class).load(NAME);
     Runtime RUNTIME = Runtime.getRuntime(INSTANCE);
 
-    int open(String path, int flags);
+    /** open(2) with a NUL-terminated path in native memory; {@link #openPath} takes a String. */
+    int open(Pointer path, int flags);
 
     int close(int fd);
 
@@ -48,11 +54,11 @@ public interface LibC {
 
     // jnr-ffi 2.2.19's fast path corrupts a sixth argument when the return type is primitive,
     // so mmap returns a Pointer (its address is what we need anyway).
-    Pointer mmap(Pointer addr, @size_t long length, int prot, int flags, int fd, @off_t long offset);
+    Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
 
-    int munmap(Pointer addr, @size_t long length);
+    int munmap(Pointer addr, long length);
 
-    int madvise(Pointer addr, @size_t long length, int advice);
+    int madvise(Pointer addr, long length, int advice);
 
     long pthread_self();
 
@@ -60,23 +66,23 @@ public interface LibC {
 
     int gettid();
 
-    int sigaction(int signal, @In Pointer action, Pointer oldAction);
+    int sigaction(int signal, Pointer action, Pointer oldAction);
 
-    String strerror(int errno);
+    Pointer strerror(int errno);
 
     int eventfd(int initialValue, int flags);
 
-    @ssize_t long read(int fd, Pointer buffer, @size_t long count);
+    long read(int fd, Pointer buffer, long count);
 
-    @ssize_t long write(int fd, Pointer buffer, @size_t long count);
+    long write(int fd, Pointer buffer, long count);
 
-    @ssize_t long readv(int fd, Pointer iovecs, int count);
+    long readv(int fd, Pointer iovecs, int count);
 
-    @ssize_t long writev(int fd, Pointer iovecs, int count);
+    long writev(int fd, Pointer iovecs, int count);
 
     int epoll_create1(int flags);
 
-    int epoll_ctl(int epollFd, int op, int fd, @In Pointer event);
+    int epoll_ctl(int epollFd, int op, int fd, Pointer event);
 
     int epoll_wait(int epollFd, Pointer events, int maxEvents, int timeoutMillis);
 
@@ -84,5 +90,26 @@ public interface LibC {
 
     static int errno() {
         return RUNTIME.getLastError();
+    }
+
+    /**
+     * Zeroed native memory for a call's arguments, freed once the Pointer is unreachable. A direct
+     * buffer, not jnr-ffi's Memory.allocateDirect: that one's first use starts a finalizer thread
+     * and java.util.logging, on the way to the guest's first instruction.
+     */
+    static Pointer allocate(long size) {
+        return Pointer.wrap(RUNTIME, ByteBuffer.allocateDirect(Math.toIntExact(size)).order(ByteOrder.nativeOrder()));
+    }
+
+    static int openPath(String path, int flags) {
+        byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+        Pointer cPath = allocate(bytes.length + 1);
+        cPath.put(0, bytes, 0, bytes.length);
+        return INSTANCE.open(cPath, flags);
+    }
+
+    /** The C library's description of an errno value, such as "Permission denied". */
+    static String describe(int errno) {
+        return INSTANCE.strerror(errno).getString(0);
     }
 }

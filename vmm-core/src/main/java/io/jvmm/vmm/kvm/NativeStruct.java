@@ -2,7 +2,6 @@ package io.jvmm.vmm.kvm;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
@@ -17,7 +16,7 @@ abstract class NativeStruct {
     }
 
     final Pointer toNative() {
-        Pointer p = Memory.allocateDirect(LibC.RUNTIME, bytes.capacity(), true);
+        Pointer p = LibC.allocate(bytes.capacity());
         p.put(0, bytes.array(), 0, bytes.capacity());
         return p;
     }

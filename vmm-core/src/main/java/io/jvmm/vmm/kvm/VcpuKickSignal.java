@@ -1,6 +1,5 @@
 package io.jvmm.vmm.kvm;
 
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
@@ -22,12 +21,12 @@ final class VcpuKickSignal {
         if (installed) {
             return;
         }
-        long handler = com.kenai.jffi.Library.getCachedInstance("libc.so.6", com.kenai.jffi.Library.LAZY)
+        long handler = com.kenai.jffi.Library.getCachedInstance(LibC.NAME, com.kenai.jffi.Library.LAZY)
                 .getSymbolAddress("getpid");
         if (handler == 0) {
             throw new IllegalStateException("cannot find getpid in libc for the vCPU kick signal handler");
         }
-        Pointer action = Memory.allocateDirect(LibC.RUNTIME, SIGACTION_SIZE, true);
+        Pointer action = LibC.allocate(SIGACTION_SIZE);
         action.putLong(0, handler);
         // SA_RESTART keeps the kick from failing ordinary system calls of the vCPU thread;
         // KVM_RUN itself returns EINTR regardless.

@@ -1,9 +1,11 @@
 package io.jvmm.vmm.memory;
 
 import com.kenai.jffi.MemoryIO;
+import io.jvmm.vmm.kvm.LibC;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import jnr.ffi.Pointer;
 
 /**
  * Guest physical memory as the VMM and its devices see it. Every access is checked against the
@@ -66,8 +68,7 @@ public final class GuestMemory {
      */
     public void discard(long address, long length) {
         long host = hostAddress(address, length);
-        io.jvmm.vmm.kvm.LibC.INSTANCE.madvise(jnr.ffi.Pointer.wrap(io.jvmm.vmm.kvm.LibC.RUNTIME, host), length,
-                io.jvmm.vmm.kvm.LibC.MADV_DONTNEED);
+        LibC.INSTANCE.madvise(Pointer.wrap(LibC.RUNTIME, host), length, LibC.MADV_DONTNEED);
     }
 
     public void write(long address, byte[] data) {

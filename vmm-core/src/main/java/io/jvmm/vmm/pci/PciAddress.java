@@ -8,6 +8,19 @@ public record PciAddress(int bus, int device, int function) {
         }
     }
 
+    // Written out, not generated: a record's generated equals and hashCode link method handles at
+    // their first call, a noticeable cost on the way to the guest's first instruction (the
+    // segment's map is keyed by address), and a slower call in every configuration access after.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PciAddress a && a.bus == bus && a.device == device && a.function == function;
+    }
+
+    @Override
+    public int hashCode() {
+        return bus << 8 | device << 3 | function;
+    }
+
     @Override
     public String toString() {
         return String.format("%02x:%02x.%x", bus, device, function);

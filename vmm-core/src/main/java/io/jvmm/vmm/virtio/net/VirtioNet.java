@@ -14,7 +14,6 @@ import io.jvmm.vmm.virtio.Virtqueue;
 import io.jvmm.vmm.virtio.vhost.VhostRings;
 import java.util.ArrayDeque;
 import java.util.List;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
@@ -41,7 +40,7 @@ public final class VirtioNet extends DeviceIdentity {
     private final TapDevice tap;
     private final VhostRings vhost;
     private final byte[] config;
-    private final Pointer iov = Memory.allocateDirect(LibC.RUNTIME, MAX_IOV * 16L, true);
+    private final Pointer iov = LibC.allocate(MAX_IOV * 16L);
     private final ArrayDeque<DescriptorChain> held = new ArrayDeque<>();
     private long heldCapacity;
     private DeviceRuntime runtime;
