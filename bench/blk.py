@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Runs guest/blkbench under jvmm and QEMU with one shared command line; see blk.sh."""
-import argparse
-import base64
 import os
 import re
 import statistics
 import subprocess
+
+import guest
 
 TESTS = (("seqread", 1 << 20, "mbps"), ("seqwrite", 1 << 20, "mbps"), ("randread", 4096, "iops"))
 
@@ -13,14 +13,11 @@ TESTS = (("seqread", 1 << 20, "mbps"), ("seqwrite", 1 << 20, "mbps"), ("randread
 def boot(vmm, image, disk, seconds, smp):
     script = "D=/dev/$(ls /sys/bus/pci/devices/0000:01:00.0/virtio*/block)\n" + "".join(
         f"blkbench {mode} $D {bs} {seconds}\n" for mode, bs, _ in TESTS)
-    cmd = base64.b64encode(script.encode()).decode()
-    argv = [vmm, "-machine", "q35", "-accel", "kvm", "-m", "512M", "-smp", str(smp), "-cpu", "host",
-            "-kernel", os.path.join(image, "vmlinuz"), "-initrd", os.path.join(image, "initramfs.img"),
-            "-append", f"console=ttyS0 quiet jvmm.cmd={cmd}", "-nodefaults", "-no-user-config", "-nographic",
-            "-serial", "stdio", "-no-reboot", "-object", "iothread,id=iothread1",
-            "-device", "pcie-root-port,id=pcie.1,port=0x1,bus=pcie.0,addr=0x1,chassis=1",
-            "-drive", f"file={disk},id=drive0,format=raw,if=none",
-            "-device", "virtio-blk-pci,drive=drive0,id=vda,bus=pcie.1,addr=0x0,iothread=iothread1"]
+    argv = [vmm] + guest.vm(image, mem="512M", smp=smp, cpu="host", cmd=script, extra=[
+        "-object", "iothread,id=iothread1",
+        "-device", "pcie-root-port,id=pcie.1,port=0x1,bus=pcie.0,addr=0x1,chassis=1",
+        "-drive", f"file={disk},id=drive0,format=raw,if=none",
+        "-device", "virtio-blk-pci,drive=drive0,id=vda,bus=pcie.1,addr=0x0,iothread=iothread1"])
     try:
         out = subprocess.run(argv, capture_output=True, text=True, timeout=120 + 10 * seconds).stdout
     except subprocess.TimeoutExpired as e:
@@ -36,10 +33,7 @@ def boot(vmm, image, disk, seconds, smp):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--jvmm", required=True)
-    ap.add_argument("--image", required=True)
-    ap.add_argument("--runs", type=int, default=3)
+    ap = guest.options(runs=3)
     ap.add_argument("--seconds", type=float, default=5)
     ap.add_argument("--disk-mib", type=int, default=512)
     ap.add_argument("--smp", type=int, default=1)
@@ -47,7 +41,7 @@ def main():
     disk = "/tmp/jvmm-blk-bench.raw"
     with open(disk, "wb") as f:
         f.write(os.urandom(1 << 20) * a.disk_mib)  # allocated, so reads hit data, not holes
-    vmms = {"jvmm": a.jvmm, "qemu": "qemu-system-x86_64"}
+    vmms = {"jvmm": a.jvmm, "qemu": guest.QEMU}
     runs = {name: [] for name in vmms}
     for i in range(a.runs):
         for name, binary in vmms.items():

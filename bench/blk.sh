@@ -8,13 +8,6 @@
 #   bench/blk.sh [--runs N] [--seconds S] [--disk-mib N] [--smp N]
 #                (default: 3 boots per VMM, 5 s per test, a 512 MiB disk, 1 vCPU)
 #
-# Runs itself in bin/jvmm-sandbox unless /dev/kvm here is hardware KVM. Build first:
+# Runs in bin/jvmm-sandbox unless /dev/kvm here is hardware KVM (bench/in-sandbox.sh). Build first:
 #   mvn -pl vmm-core -am package -DskipTests
-set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-if [[ -z ${JVMM_BENCH_INSIDE:-} ]]; then
-  export JVMM_BENCH_INSIDE=1
-  exec "$here/bin/jvmm-sandbox" --cpus 2 --mem 4G --timeout 3000 -- "$0" "$@"
-fi
-image=$("$here/bin/jvmm-guest-image" --print)
-exec python3 "$here/bench/blk.py" --jvmm "$here/bin/jvmm" --image "$image" "$@"
+exec "$(dirname "$0")/in-sandbox.sh" blk.py "$@"

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Times guest boots under jvmm and QEMU with one shared command line; see boot.sh."""
-import argparse
 import os
 import statistics
 import subprocess
 import sys
 import threading
 import time
+
+import guest
 
 START = b"JVMM-GUEST-START"
 
@@ -126,10 +127,7 @@ def run_once(argv, ram_bytes, sample_rss, limit):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--jvmm", required=True)
-    p.add_argument("--image", required=True)
-    p.add_argument("--runs", type=int, default=5)
+    p = guest.options(runs=5)
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--mem", default="256M")
     p.add_argument("--rss-runs", type=int, default=2,
@@ -143,11 +141,7 @@ def main():
     a = p.parse_args()
     unit = {"M": 1 << 20, "G": 1 << 30}[a.mem[-1]]
     ram = int(a.mem[:-1]) * unit
-    shared = ["-machine", "q35", "-accel", "kvm", "-m", a.mem, "-smp", str(a.smp),
-              "-kernel", f"{a.image}/vmlinuz", "-initrd", f"{a.image}/initramfs.img",
-              "-append", "console=ttyS0 quiet", "-nodefaults", "-no-user-config", "-nographic",
-              "-no-reboot", "-serial", "stdio", "-cpu", a.cpu]
-    vmms = {"jvmm": [a.jvmm] + shared, "qemu": ["qemu-system-x86_64"] + shared}
+    vmms = guest.both(a.jvmm, guest.vm(a.image, mem=a.mem, smp=a.smp, cpu=a.cpu))
     timed = {name: [] for name in vmms}
     sampled = {name: [] for name in vmms}
     failed = {name: 0 for name in vmms}

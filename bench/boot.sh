@@ -14,13 +14,6 @@
 #       the VMM, so timed runs do not), 1 vCPU, 256M, -cpu host for both (QEMU's guest then sees
 #       the CPU that jvmm's always does)
 #
-# Runs itself in bin/jvmm-sandbox unless /dev/kvm here is hardware KVM. Build first:
+# Runs in bin/jvmm-sandbox unless /dev/kvm here is hardware KVM (bench/in-sandbox.sh). Build first:
 #   mvn -pl vmm-core -am package -DskipTests
-set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-if [[ -z ${JVMM_BENCH_INSIDE:-} ]]; then
-  export JVMM_BENCH_INSIDE=1
-  exec "$here/bin/jvmm-sandbox" --cpus 2 --mem 4G --timeout 3000 -- "$0" "$@"
-fi
-image=$("$here/bin/jvmm-guest-image" --print)
-exec python3 "$here/bench/boot.py" --jvmm "$here/bin/jvmm" --image "$image" "$@"
+exec "$(dirname "$0")/in-sandbox.sh" boot.py "$@"

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Guest-to-host TCP throughput over a tap under jvmm and QEMU; see net.sh."""
-import argparse
-import base64
 import socket
 import statistics
 import subprocess
 import threading
 import time
+
+import guest
 
 HOST, GUEST, PORT, TAP = "192.168.77.1", "192.168.77.2", 5201, "jvmmbench0"
 
@@ -73,10 +73,7 @@ def run_once(vmm, argv, receiver, verbose=False):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--jvmm", required=True)
-    p.add_argument("--image", required=True)
-    p.add_argument("--runs", type=int, default=3)
+    p = guest.options(runs=3)
     p.add_argument("--transfers", type=int, default=2)
     p.add_argument("--mib", type=int, default=32)
     p.add_argument("--smp", type=int, default=1)
@@ -88,12 +85,8 @@ def main():
                 ["ip", "link", "set", TAP, "up"]):
         subprocess.run(cmd, check=True)
     receiver = Receiver()
-    cmd = base64.b64encode(guest_script(a.transfers, a.mib).encode()).decode()
-    shared = ["-machine", "q35", "-accel", "kvm", "-m", a.mem, "-smp", str(a.smp),
-              "-kernel", f"{a.image}/vmlinuz", "-initrd", f"{a.image}/initramfs.img",
-              "-append", f"console=ttyS0 quiet jvmm.cmd={cmd}", "-nodefaults", "-no-user-config", "-nographic",
-              "-no-reboot", "-serial", "stdio",
-              "-device", "pcie-root-port,id=pcie.1,port=0x1,bus=pcie.0,addr=0x1,chassis=1"]
+    shared = guest.vm(a.image, mem=a.mem, smp=a.smp, cmd=guest_script(a.transfers, a.mib),
+                      extra=["-device", "pcie-root-port,id=pcie.1,port=0x1,bus=pcie.0,addr=0x1,chassis=1"])
 
     def net(vhost, extra=""):
         return ["-netdev", f"tap,id=net0,ifname={TAP},script=no,downscript=no,vhost={vhost}",
@@ -104,7 +97,7 @@ def main():
         for vhost in ("off", "on"):
             for vmm in ("jvmm", "qemu"):
                 argv = ([a.jvmm] + shared + net(vhost)) if vmm == "jvmm" \
-                    else (["qemu-system-x86_64"] + (["-cpu", a.qemu_cpu] if a.qemu_cpu else []) + shared
+                    else ([guest.QEMU] + (["-cpu", a.qemu_cpu] if a.qemu_cpu else []) + shared
                           + net(vhost, ",romfile="))
                 rates, pipe = run_once(vmm, argv, receiver, a.verbose)
                 results.setdefault((vmm, vhost), []).extend(rates)

@@ -12,13 +12,6 @@
 #   bench/net.sh [--runs N] [--transfers N] [--mib N] [--smp N] [--mem SIZE] [--qemu-cpu MODEL] [--verbose]
 #                (default: 3 boots per VMM and mode, 2 transfers of 32 MiB per boot, 1 vCPU, 512M)
 #
-# Runs itself in bin/jvmm-sandbox unless /dev/kvm here is hardware KVM (it needs root there,
-# for the tap). Build first: mvn -pl vmm-core -am package -DskipTests
-set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-if [[ -z ${JVMM_BENCH_INSIDE:-} ]]; then
-  export JVMM_BENCH_INSIDE=1
-  exec "$here/bin/jvmm-sandbox" --cpus 2 --mem 4G --timeout 3000 -- "$0" "$@"
-fi
-image=$("$here/bin/jvmm-guest-image" --print)
-exec python3 "$here/bench/net.py" --jvmm "$here/bin/jvmm" --image "$image" "$@"
+# Runs in bin/jvmm-sandbox unless /dev/kvm here is hardware KVM (bench/in-sandbox.sh); it needs
+# root there, for the tap. Build first: mvn -pl vmm-core -am package -DskipTests
+exec "$(dirname "$0")/in-sandbox.sh" net.py "$@"

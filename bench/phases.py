@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Where a boot's time goes, under jvmm and QEMU with one shared command line; see phases.sh."""
-import argparse
-import base64
 import os
 import re
 import statistics
 import subprocess
 import time
+
+import guest
 
 UPTIME = re.compile(rb"^(\d+\.\d+) \d+\.\d+$")
 
@@ -42,19 +42,11 @@ def boot(argv, env, limit):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--jvmm", required=True)
-    p.add_argument("--image", required=True)
-    p.add_argument("--runs", type=int, default=4)
+    p = guest.options(runs=4)
     p.add_argument("--cpu", default="host")
     p.add_argument("--run-limit", type=int, default=300)
     a = p.parse_args()
-    cmd = base64.b64encode(b"cat /proc/uptime").decode()
-    shared = ["-machine", "q35", "-accel", "kvm", "-m", "256M", "-smp", "1",
-              "-kernel", f"{a.image}/vmlinuz", "-initrd", f"{a.image}/initramfs.img",
-              "-append", f"console=ttyS0 quiet jvmm.cmd={cmd}", "-nodefaults", "-no-user-config",
-              "-nographic", "-no-reboot", "-serial", "stdio", "-cpu", a.cpu]
-    vmms = {"jvmm": [a.jvmm] + shared, "qemu": ["qemu-system-x86_64"] + shared}
+    vmms = guest.both(a.jvmm, guest.vm(a.image, cpu=a.cpu, cmd="cat /proc/uptime"))
     env = dict(os.environ, JVMM_TIMING="1")
     phases = ["first KVM_RUN", "kernel clock zero", "start marker", "exit"]
     results = {name: [] for name in vmms}

@@ -7,13 +7,6 @@
 #
 #   bench/phases.sh [--runs N] [--cpu host|max] [--run-limit S]      default: 4 runs, -cpu host
 #
-# Runs itself in bin/jvmm-sandbox unless /dev/kvm here is hardware KVM. Build first:
+# Runs in bin/jvmm-sandbox unless /dev/kvm here is hardware KVM (bench/in-sandbox.sh). Build first:
 #   mvn -pl vmm-core -am package -DskipTests
-set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-if [[ -z ${JVMM_BENCH_INSIDE:-} ]]; then
-  export JVMM_BENCH_INSIDE=1
-  exec "$here/bin/jvmm-sandbox" --cpus 2 --mem 4G --timeout 3000 -- "$0" "$@"
-fi
-image=$("$here/bin/jvmm-guest-image" --print)
-exec python3 "$here/bench/phases.py" --jvmm "$here/bin/jvmm" --image "$image" "$@"
+exec "$(dirname "$0")/in-sandbox.sh" phases.py "$@"

@@ -17,13 +17,13 @@ import subprocess
 import tempfile
 import time
 
+import guest
+
 
 def to_greeting(launcher, image, limit):
     with tempfile.TemporaryDirectory() as d:
         sock = os.path.join(d, "qmp.sock")
-        argv = [launcher, "-S", "-machine", "q35", "-accel", "kvm", "-m", "256M", "-smp", "1",
-                "-kernel", f"{image}/vmlinuz", "-initrd", f"{image}/initramfs.img", "-append", "console=ttyS0 quiet",
-                "-nodefaults", "-no-user-config", "-nographic", "-serial", "stdio", "-qmp", f"unix:{sock},server,nowait"]
+        argv = [launcher, "-S"] + guest.vm(image, extra=["-qmp", f"unix:{sock},server,nowait"])
         t0 = time.monotonic()
         p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
         try:
