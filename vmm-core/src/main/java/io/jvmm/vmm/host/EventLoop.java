@@ -64,7 +64,7 @@ public final class EventLoop implements AutoCloseable {
         Pointer ev = LibC.allocate(EVENT_SIZE);
         ev.putInt(0, events);
         ev.putLong(4, fd);
-        if (LibC.INSTANCE.epoll_ctl(epollFd, EPOLL_CTL_ADD, fd, ev) < 0) {
+        if (LibC.epollCtl(epollFd, EPOLL_CTL_ADD, fd, ev) < 0) {
             handlers.remove(fd);
             throw new HostCallException("epoll_ctl add of fd " + fd + " to " + name, LibC.errno());
         }
@@ -75,7 +75,8 @@ public final class EventLoop implements AutoCloseable {
     }
 
     public void unwatch(int fd) {
-        LibC.INSTANCE.epoll_ctl(epollFd, EPOLL_CTL_DEL, fd, LibC.allocate(EVENT_SIZE));
+        // EPOLL_CTL_DEL ignores the event (Linux 2.6.9 and later).
+        LibC.INSTANCE.epoll_ctl(epollFd, EPOLL_CTL_DEL, fd, null);
         handlers.remove(fd);
     }
 

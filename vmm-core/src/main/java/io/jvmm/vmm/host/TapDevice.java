@@ -38,7 +38,7 @@ public final class TapDevice implements AutoCloseable {
         Pointer ifr = LibC.allocate(IFREQ_SIZE);
         ifr.put(0, nameBytes, 0, nameBytes.length);
         ifr.putShort(IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));
-        if (LibC.INSTANCE.ioctl(fd, TUNSETIFF, ifr) < 0) {
+        if (LibC.ioctlWith(fd, TUNSETIFF, ifr) < 0) {
             int errno = LibC.errno();
             LibC.INSTANCE.close(fd);
             throw new HostCallException("TUNSETIFF of tap '" + ifname + "'", errno);
@@ -72,7 +72,7 @@ public final class TapDevice implements AutoCloseable {
     public void setHeaderSize(int bytes) {
         Pointer p = LibC.allocate(4);
         p.putInt(0, bytes);
-        if (LibC.INSTANCE.ioctl(fd, TUNSETVNETHDRSZ, p) < 0) {
+        if (LibC.ioctlWith(fd, TUNSETVNETHDRSZ, p) < 0) {
             throw new HostCallException("TUNSETVNETHDRSZ " + bytes + " on tap '" + name + "'", LibC.errno());
         }
     }

@@ -43,7 +43,7 @@ public final class Vhost implements AutoCloseable {
                 throw new HostCallException("VHOST_SET_OWNER on " + path, LibC.errno());
             }
             Pointer p = LibC.allocate(8);
-            if (LibC.INSTANCE.ioctl(fd, GET_FEATURES, p) < 0) {
+            if (LibC.ioctlWith(fd, GET_FEATURES, p) < 0) {
                 throw new HostCallException("VHOST_GET_FEATURES on " + path, LibC.errno());
             }
             return new Vhost(path, fd, p.getLong(0));
@@ -144,7 +144,7 @@ public final class Vhost implements AutoCloseable {
     }
 
     private void ioctl(long request, Pointer arg, String what) {
-        if (LibC.INSTANCE.ioctl(fd, request, arg) < 0) {
+        if (LibC.ioctlWith(fd, request, arg) < 0) {
             throw new HostCallException(what + " on " + path, LibC.errno());
         }
     }

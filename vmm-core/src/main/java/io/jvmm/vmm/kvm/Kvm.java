@@ -64,7 +64,7 @@ public final class Kvm implements AutoCloseable {
         for (int capacity = 128; ; capacity *= 2) {
             Pointer p = LibC.allocate(8 + capacity * CPUID_ENTRY_SIZE);
             p.putInt(0, capacity);
-            if (LibC.INSTANCE.ioctl(fd, Ioctls.GET_SUPPORTED_CPUID, p) < 0) {
+            if (LibC.ioctlWith(fd, Ioctls.GET_SUPPORTED_CPUID, p) < 0) {
                 int errno = LibC.errno();
                 if (errno == LibC.E2BIG && capacity < 4096) {
                     continue;

@@ -107,17 +107,17 @@ public final class KvmVcpu implements AutoCloseable {
     /** Fills STRUCT from the vCPU with a GET ioctl. */
     private <T extends NativeStruct> T read(T struct, long request, String name) {
         Pointer p = struct.toNative();
-        KvmVm.check(LibC.INSTANCE.ioctl(fd, request, p), name);
+        KvmVm.check(LibC.ioctlWith(fd, request, p), name);
         struct.fromNative(p);
         return struct;
     }
 
     private void write(NativeStruct struct, long request, String name) {
-        KvmVm.check(LibC.INSTANCE.ioctl(fd, request, struct.toNative()), name);
+        KvmVm.check(LibC.ioctlWith(fd, request, struct.toNative()), name);
     }
 
     public void setCpuid(List<CpuidEntry> entries) {
-        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_CPUID2, Kvm.cpuidToNative(entries)), "KVM_SET_CPUID2");
+        KvmVm.check(LibC.ioctlWith(fd, Ioctls.SET_CPUID2, Kvm.cpuidToNative(entries)), "KVM_SET_CPUID2");
     }
 
     /** Sets every MSR in {@code msrs}; KVM stops at the first it refuses, which is an error here. */
@@ -128,7 +128,7 @@ public final class KvmVcpu implements AutoCloseable {
             p.putInt(8 + 16L * i, msrs.get(i).index());
             p.putLong(8 + 16L * i + 8, msrs.get(i).value());
         }
-        int set = LibC.INSTANCE.ioctl(fd, Ioctls.SET_MSRS, p);
+        int set = LibC.ioctlWith(fd, Ioctls.SET_MSRS, p);
         if (set < 0) {
             throw new KvmException("KVM_SET_MSRS", LibC.errno());
         }
@@ -139,7 +139,7 @@ public final class KvmVcpu implements AutoCloseable {
 
     public int mpState() {
         Pointer p = LibC.allocate(4);
-        KvmVm.check(LibC.INSTANCE.ioctl(fd, Ioctls.GET_MP_STATE, p), "KVM_GET_MP_STATE");
+        KvmVm.check(LibC.ioctlWith(fd, Ioctls.GET_MP_STATE, p), "KVM_GET_MP_STATE");
         return p.getInt(0);
     }
 

@@ -21,7 +21,7 @@ public final class KvmVm implements AutoCloseable {
         p.putLong(8, guestAddress);
         p.putLong(16, size);
         p.putLong(24, hostAddress);
-        check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_USER_MEMORY_REGION, p), "KVM_SET_USER_MEMORY_REGION slot " + nextSlot);
+        check(LibC.ioctlWith(fd, Ioctls.SET_USER_MEMORY_REGION, p), "KVM_SET_USER_MEMORY_REGION slot " + nextSlot);
         nextSlot++;
     }
 
@@ -34,7 +34,7 @@ public final class KvmVm implements AutoCloseable {
     public void setIdentityMapAddress(long address) {
         Pointer p = LibC.allocate(8);
         p.putLong(0, address);
-        check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_IDENTITY_MAP_ADDR, p), "KVM_SET_IDENTITY_MAP_ADDR");
+        check(LibC.ioctlWith(fd, Ioctls.SET_IDENTITY_MAP_ADDR, p), "KVM_SET_IDENTITY_MAP_ADDR");
     }
 
     /** The in-kernel PIC pair, IOAPIC and per-vCPU local APICs. */
@@ -45,17 +45,22 @@ public final class KvmVm implements AutoCloseable {
     /** The in-kernel i8254 PIT (ports 0x40-0x43 and the speaker port 0x61). */
     public void createPit() {
         Pointer config = LibC.allocate(64);
-        check(LibC.INSTANCE.ioctl(fd, Ioctls.CREATE_PIT2, config), "KVM_CREATE_PIT2");
+        check(LibC.ioctlWith(fd, Ioctls.CREATE_PIT2, config), "KVM_CREATE_PIT2");
     }
 
     /** Drives interrupt line (GSI) {@code gsi} of the in-kernel PIC/IOAPIC to {@code level}. */
     public void setIrqLine(int gsi, boolean level) {
-        Pointer p = LibC.allocate(8);
+        Pointer p = IRQ_LEVEL.get();
         p.putInt(0, gsi);
         p.putInt(4, level ? 1 : 0);
-        check(LibC.INSTANCE.ioctl(fd, Ioctls.IRQ_LINE, p), "KVM_IRQ_LINE " + gsi);
+        if (LibC.ioctlWith(fd, Ioctls.IRQ_LINE, p) < 0) {
+            throw new KvmException("KVM_IRQ_LINE " + gsi, LibC.errno());
+        }
     }
 
+    // Per thread, as interrupts come from device threads and vCPU threads at once: no native
+    // allocation (and no Cleaner for the GC to run) per interrupt.
+    private static final ThreadLocal<Pointer> IRQ_LEVEL = ThreadLocal.withInitial(() -> LibC.allocate(8));
     private static final ThreadLocal<Pointer> MSI = ThreadLocal.withInitial(() -> LibC.allocate(32));
 
     /**
@@ -69,7 +74,7 @@ public final class KvmVm implements AutoCloseable {
         p.putInt(8, data);
         p.putInt(12, 0);
         p.putInt(16, 0);
-        int r = LibC.INSTANCE.ioctl(fd, Ioctls.SIGNAL_MSI, p);
+        int r = LibC.ioctlWith(fd, Ioctls.SIGNAL_MSI, p);
         if (r < 0) {
             throw new KvmException("KVM_SIGNAL_MSI", LibC.errno());
         }
@@ -87,7 +92,7 @@ public final class KvmVm implements AutoCloseable {
         p.putInt(16, length);
         p.putInt(20, eventFd);
         p.putInt(24, assign ? 0 : IOEVENTFD_DEASSIGN);
-        check(LibC.INSTANCE.ioctl(fd, Ioctls.IOEVENTFD, p), "KVM_IOEVENTFD at 0x" + Long.toHexString(address));
+        check(LibC.ioctlWith(fd, Ioctls.IOEVENTFD, p), "KVM_IOEVENTFD at 0x" + Long.toHexString(address));
     }
 
     private static final int IOEVENTFD_DEASSIGN = 1 << 2;
@@ -123,7 +128,7 @@ public final class KvmVm implements AutoCloseable {
             p.putInt(e + 20, (int) (r.address() >>> 32));
             p.putInt(e + 24, r.data());
         }
-        check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_GSI_ROUTING, p), "KVM_SET_GSI_ROUTING");
+        check(LibC.ioctlWith(fd, Ioctls.SET_GSI_ROUTING, p), "KVM_SET_GSI_ROUTING");
     }
 
     private static void irqchipRoute(Pointer p, int index, int gsi, int chip, int pin) {
@@ -140,13 +145,13 @@ public final class KvmVm implements AutoCloseable {
         p.putInt(0, eventFd);
         p.putInt(4, gsi);
         p.putInt(8, assign ? 0 : 1);
-        check(LibC.INSTANCE.ioctl(fd, Ioctls.IRQFD, p), "KVM_IRQFD gsi " + gsi);
+        check(LibC.ioctlWith(fd, Ioctls.IRQFD, p), "KVM_IRQFD gsi " + gsi);
     }
 
     /** The guest's kvmclock, in nanoseconds (KVM_GET_CLOCK). */
     public long clock() {
         Pointer p = LibC.allocate(48);
-        check(LibC.INSTANCE.ioctl(fd, Ioctls.GET_CLOCK, p), "KVM_GET_CLOCK");
+        check(LibC.ioctlWith(fd, Ioctls.GET_CLOCK, p), "KVM_GET_CLOCK");
         return p.getLong(0);
     }
 
@@ -154,7 +159,7 @@ public final class KvmVm implements AutoCloseable {
     public void setClock(long nanos) {
         Pointer p = LibC.allocate(48);
         p.putLong(0, nanos);
-        check(LibC.INSTANCE.ioctl(fd, Ioctls.SET_CLOCK, p), "KVM_SET_CLOCK");
+        check(LibC.ioctlWith(fd, Ioctls.SET_CLOCK, p), "KVM_SET_CLOCK");
     }
 
     public KvmVcpu createVcpu(int id) {

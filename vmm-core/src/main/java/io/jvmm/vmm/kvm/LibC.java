@@ -1,5 +1,6 @@
 package io.jvmm.vmm.kvm;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -101,11 +102,38 @@ public interface LibC {
         return Pointer.wrap(RUNTIME, ByteBuffer.allocateDirect(Math.toIntExact(size)).order(ByteOrder.nativeOrder()));
     }
 
+    /**
+     * ioctl(2) with an argument in native memory that the kernel reads or fills. The argument
+     * stays reachable until the call has returned: memory from {@link #allocate} is freed once
+     * its Pointer is unreachable, and compiled code may let go of it as soon as jnr-ffi has read
+     * its address, before the kernel has read the struct.
+     */
+    static int ioctlWith(int fd, long request, Pointer arg) {
+        try {
+            return INSTANCE.ioctl(fd, request, arg);
+        } finally {
+            Reference.reachabilityFence(arg);
+        }
+    }
+
+    /** epoll_ctl(2), its event kept reachable until the call has returned (as in {@link #ioctlWith}). */
+    static int epollCtl(int epollFd, int op, int fd, Pointer event) {
+        try {
+            return INSTANCE.epoll_ctl(epollFd, op, fd, event);
+        } finally {
+            Reference.reachabilityFence(event);
+        }
+    }
+
     static int openPath(String path, int flags) {
         byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
         Pointer cPath = allocate(bytes.length + 1);
         cPath.put(0, bytes, 0, bytes.length);
-        return INSTANCE.open(cPath, flags);
+        try {
+            return INSTANCE.open(cPath, flags);
+        } finally {
+            Reference.reachabilityFence(cPath);
+        }
     }
 
     /** The C library's description of an errno value, such as "Permission denied". */

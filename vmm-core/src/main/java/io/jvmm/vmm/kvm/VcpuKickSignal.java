@@ -1,5 +1,7 @@
 package io.jvmm.vmm.kvm;
 
+import java.lang.ref.Reference;
+
 import jnr.ffi.Pointer;
 
 /**
@@ -31,7 +33,9 @@ final class VcpuKickSignal {
         // SA_RESTART keeps the kick from failing ordinary system calls of the vCPU thread;
         // KVM_RUN itself returns EINTR regardless.
         action.putInt(SA_FLAGS_OFFSET, SA_RESTART);
-        if (LibC.INSTANCE.sigaction(SIGNAL, action, null) < 0) {
+        int result = LibC.INSTANCE.sigaction(SIGNAL, action, null);
+        Reference.reachabilityFence(action); // its memory is freed once unreachable, see LibC.ioctlWith
+        if (result < 0) {
             throw new KvmException("sigaction for the vCPU kick signal", LibC.errno());
         }
         installed = true;
