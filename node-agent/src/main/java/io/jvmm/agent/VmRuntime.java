@@ -129,7 +129,10 @@ final class VmRuntime {
       try {
         status = qmp.queryStatus();
       } catch (QmpException e) {
-        log.debug("{}: query-status failed: {}", key, e.getMessage());
+        // Said once per loss of an answering VMM: the state then falls back to STARTING.
+        if (qmpStatus != null) {
+          log.info("{}: query-status failed: {}", key, e.getMessage());
+        }
       }
     }
     qmpStatus = status;

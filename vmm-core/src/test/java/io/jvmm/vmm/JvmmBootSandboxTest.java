@@ -24,7 +24,7 @@ class JvmmBootSandboxTest {
                 "-kernel", image.kernel().toString(), "-initrd", image.initramfs().toString(),
                 "-append", "console=ttyS0 quiet",
                 "-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-serial", "stdio"));
-        return sandbox.run(argv);
+        return sandbox.runGuest(argv);
     }
 
     @SandboxTest
@@ -65,7 +65,7 @@ class JvmmBootSandboxTest {
     void qemuQmpClientStopsResumesAndPowersDownTheGuest(KvmSandbox sandbox, GuestImage image) {
         String python = HostCommand.output(ProjectRoot.path().resolve("vmm-core/src/test/python/setup-venv.sh").toString());
 
-        ProcessOutcome outcome = sandbox.run(python, ProjectRoot.path().resolve("vmm-core/src/test/python/qmp_test.py").toString(),
+        ProcessOutcome outcome = sandbox.runGuest(python, ProjectRoot.path().resolve("vmm-core/src/test/python/qmp_test.py").toString(),
                 "--jvmm", ProjectRoot.bin("jvmm").toString(), "--image", image.directory().toString());
 
         assertThat(outcome.output()).as(outcome.toString()).contains("QMP-TEST-PASSED");

@@ -26,7 +26,7 @@ class NetVsockSandboxTest {
                 ProjectRoot.path().resolve("vmm-core/src/test/python/net_vsock_test.py").toString(),
                 "--jvmm", ProjectRoot.bin("jvmm").toString(), "--image", image.directory().toString(), "--vhost", vhost));
         argv.addAll(List.of(more));
-        return sandbox.run(argv);
+        return sandbox.runGuest(argv);
     }
 
     private static Optional<String> line(ProcessOutcome outcome, String prefix) {

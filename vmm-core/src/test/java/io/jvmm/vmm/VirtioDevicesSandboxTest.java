@@ -17,7 +17,7 @@ import io.jvmm.testkit.SandboxTest;
 class VirtioDevicesSandboxTest {
     @SandboxTest
     void seedDevicesWorkForTheGuestsOwnDrivers(KvmSandbox sandbox, GuestImage image) {
-        ProcessOutcome outcome = sandbox.run("python3",
+        ProcessOutcome outcome = sandbox.runGuest("python3",
                 ProjectRoot.path().resolve("vmm-core/src/test/python/devices_test.py").toString(),
                 "--jvmm", ProjectRoot.bin("jvmm").toString(), "--image", image.directory().toString(),
                 "--work", "/tmp/jvmm-devices-test");

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,8 +96,40 @@ class StandaloneAgentTest {
   }
 
   private ControlReply.VmLine awaitVm(String name, Predicate<ControlReply.VmLine> condition) {
-    return await().atMost(BOOT).pollInterval(Duration.ofMillis(200)).until(() -> vm(name),
-        v -> v != null && condition.test(v));
+    try {
+      return await().atMost(BOOT).pollInterval(Duration.ofMillis(200)).until(() -> vm(name),
+          v -> v != null && condition.test(v));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "\n" + diagnosis(name), e);
+    }
+  }
+
+  /** What the agent says of the VM, its VMM's threads as the kernel sees them, and its logs' ends. */
+  private String diagnosis(String name) {
+    StringBuilder out = new StringBuilder();
+    try {
+      ControlReply.VmLine v = vm(name);
+      if (v != null) {
+        out.append("agent: state ").append(v.state).append(", QMP ").append(v.qmpStatus).append(", pid ")
+            .append(v.pid).append(", exit ").append(v.exitCode).append(", message ").append(v.message).append('\n');
+        if (v.pid != null) {
+          out.append(ProcessThreads.describe(v.pid));
+        }
+      }
+    } catch (IOException e) {
+      out.append("agent: no answer: ").append(e.getMessage()).append('\n');
+    }
+    Path vmDir = dir.resolve("vms/default").resolve(name);
+    for (String file : new String[] {"vmm.log", "serial.log", "console.log"}) {
+      try {
+        String text = Files.readString(vmDir.resolve(file));
+        out.append("--- ").append(file).append(" ends:\n").append(text.substring(Math.max(0, text.length() - 2000)))
+            .append('\n');
+      } catch (IOException e) {
+        out.append("--- ").append(file).append(": ").append(e.getMessage()).append('\n');
+      }
+    }
+    return out.toString();
   }
 
   private ControlReply create(VirtualMachine vm) throws IOException {
