@@ -70,7 +70,11 @@ public final class KvmSandbox {
             // The nested sandbox (SVM in QEMU's software emulation) now and then hangs without
             // ending, QEMU's own guest as much as jvmm's: one fresh sandbox, said aloud. A
             // command that hangs by itself hangs again and fails as before.
-            System.out.println("jvmm-sandbox: " + e.getMessage().lines().findFirst().orElse("timed out")
+            // With the end of the hung run's output: where it stopped is the only clue left.
+            String message = e.getMessage();
+            String first = message.lines().findFirst().orElse("timed out");
+            String rest = message.substring(first.length());
+            System.out.println("jvmm-sandbox: " + first + (rest.length() > 4000 ? "\n..." + rest.substring(rest.length() - 4000) : rest)
                     + "\njvmm-sandbox: running the command once more in a fresh sandbox");
             return CommandRunner.run(argv, ProjectRoot.path(), timeout.plusSeconds(30));
         }
