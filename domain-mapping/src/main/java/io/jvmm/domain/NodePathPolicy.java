@@ -10,20 +10,66 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Where on the node a VM may name files (disk images, kernel, initrd, firmware, variable
- * store, rng backend): only inside the allowed roots, so that a manifest cannot hand the
- * guest /etc/shadow as a disk. A path is judged by its text ('..' is refused, not resolved)
- * and, when it exists on this machine, by its real path too, so that a symlink in an allowed
- * root cannot point out of it.
+ * What on the node a VM may name: files (disk images, kernel, initrd, firmware, variable
+ * store, rng backend) only inside the allowed roots, so that a manifest cannot hand the
+ * guest /etc/shadow as a disk; and as its emulator only a program the node allows (jvmm's own
+ * launcher, which a VM gets by naming none, and the programs a node operator listed), so that
+ * a manifest cannot run /bin/sh on the node. A file's path is judged by its text ('..' is
+ * refused, not resolved) and, when it exists on this machine, by its real path too, so that a
+ * symlink in an allowed root cannot point out of it.
  */
 public final class NodePathPolicy {
   /** Where jvmm keeps images when the node agent is told nothing else. */
   public static final String DEFAULT_ROOT = "/var/lib/jvmm";
+  /** Where the option listing more emulators is named in refusals. */
+  public static final String EMULATOR_OPTION = "--allow-emulator";
 
   private final List<Path> roots;
+  private final List<Path> emulators;
 
-  private NodePathPolicy(List<Path> roots) {
+  private NodePathPolicy(List<Path> roots, List<Path> emulators) {
     this.roots = roots;
+    this.emulators = emulators;
+  }
+
+  /**
+   * The same roots, and these programs allowed as spec.emulator besides jvmm's own launcher
+   * (absolute paths, compared exactly).
+   */
+  public NodePathPolicy allowingEmulators(Collection<String> programs) {
+    List<Path> paths = new ArrayList<>(emulators);
+    for (String program : programs) {
+      Path p = Path.of(program);
+      if (!p.isAbsolute() || !p.normalize().equals(p)) {
+        throw new IllegalArgumentException("allowed emulator '" + program + "' is not an absolute path without '.' or '..'");
+      }
+      if (!paths.contains(p)) {
+        paths.add(p);
+      }
+    }
+    return new NodePathPolicy(roots, List.copyOf(paths));
+  }
+
+  public List<Path> emulators() {
+    return emulators;
+  }
+
+  /**
+   * Null when the VM may run under {@code emulator} (a spec.emulator value), else why not and
+   * what would be right.
+   */
+  public String emulatorRefusal(String emulator) {
+    Path p;
+    try {
+      p = Path.of(emulator);
+    } catch (InvalidPathException e) {
+      return "'" + emulator + "' is not a valid path";
+    }
+    String allowed = "leave spec.emulator out to run the node's jvmm" + (emulators.isEmpty() ? ""
+        : ", or name one of " + emulators.stream().map(Path::toString).collect(Collectors.joining(", ")))
+        + "; a node operator allows more with " + EMULATOR_OPTION;
+    // Compared as written: the node operator listed the path the agent will execute.
+    return emulators.contains(p) ? null : "'" + emulator + "' is not a VMM this node allows: " + allowed;
   }
 
   public static NodePathPolicy allowing(Collection<String> roots) {
@@ -38,7 +84,7 @@ public final class NodePathPolicy {
       }
       paths.add(p);
     }
-    return new NodePathPolicy(List.copyOf(paths));
+    return new NodePathPolicy(List.copyOf(paths), List.of());
   }
 
   public List<Path> roots() {

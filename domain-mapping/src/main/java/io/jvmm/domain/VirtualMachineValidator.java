@@ -74,8 +74,11 @@ public final class VirtualMachineValidator {
     }
     os(spec.os);
     features(spec.features, spec.os == null ? null : spec.os.arch);
-    if (spec.emulator != null) {
-      absolute("spec.emulator", spec.emulator);
+    if (spec.emulator != null && absolute("spec.emulator", spec.emulator) && nodePaths != null) {
+      String refusal = nodePaths.emulatorRefusal(spec.emulator);
+      if (refusal != null) {
+        problems.add("spec.emulator", refusal);
+      }
     }
     if (spec.nodeName != null && !spec.nodeName.matches("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")) {
       problems.add("spec.nodeName", "'" + spec.nodeName + "' is not a node name (lower case DNS subdomain)");
@@ -511,14 +514,18 @@ public final class VirtualMachineValidator {
     }
   }
 
-  private void absolute(String path, String value) {
+  /** False, with the problem added, when the value is not an absolute, plain path. */
+  private boolean absolute(String path, String value) {
     if (!value.startsWith("/")) {
       problems.add(path, "'" + value + "' is not an absolute path; write it from /");
     } else if (value.indexOf('\0') >= 0) {
       problems.add(path, "contains a NUL character");
     } else if (value.equals("/..") || value.contains("/../") || value.endsWith("/..")) {
       problems.add(path, "'" + value + "' has a '..' segment; write the path without it");
+    } else {
+      return true;
     }
+    return false;
   }
 
   /** A file on the node: absolute, plain, inside the allowed roots. */

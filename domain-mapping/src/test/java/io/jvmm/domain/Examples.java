@@ -35,6 +35,7 @@ final class Examples {
   }
 
   static NodePathPolicy seedRoots() {
-    return NodePathPolicy.allowing(java.util.List.of("/path/to"));
+    return NodePathPolicy.allowing(java.util.List.of("/path/to"))
+        .allowingEmulators(java.util.List.of("/path/to/StratoVirt_binary_file"));
   }
 }

@@ -2,6 +2,7 @@ package io.jvmm.agent;
 
 import io.jvmm.agent.reconcile.RestartBackoff;
 import io.jvmm.agent.vmm.VmmDetachment;
+import io.jvmm.agent.vmm.VmmPrivileges;
 import io.jvmm.domain.NodePathPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,13 +20,20 @@ import java.time.Duration;
  * @param scrollBack   bytes of console output kept per VM for viewers who attach late
  * @param detachment   how VMMs are set apart to outlive the agent: a session, or a systemd scope
  *                     too (in a pod, so that a container restart spares them)
+ * @param privileges   how a root agent drops each VMM to a user of its own; null for an agent
+ *                     that is not root (its VMMs run as itself)
  */
 public record AgentSettings(String nodeName, Path stateRoot, String vmmProgram, NodePathPolicy nodePaths,
-    Duration stopGrace, RestartBackoff backoff, Duration resync, int scrollBack, VmmDetachment detachment) {
+    Duration stopGrace, RestartBackoff backoff, Duration resync, int scrollBack, VmmDetachment detachment,
+    VmmPrivileges privileges) {
 
-  /** VMMs in sessions of their own (setsid), for an agent that is a plain process. */
+  /**
+   * VMMs in sessions of their own (setsid), for an agent that is a plain process; each VMM as a
+   * user of its own when the agent is root.
+   */
   public AgentSettings(String nodeName, Path stateRoot, String vmmProgram, NodePathPolicy nodePaths,
       Duration stopGrace, RestartBackoff backoff, Duration resync, int scrollBack) {
-    this(nodeName, stateRoot, vmmProgram, nodePaths, stopGrace, backoff, resync, scrollBack, VmmDetachment.SESSION);
+    this(nodeName, stateRoot, vmmProgram, nodePaths, stopGrace, backoff, resync, scrollBack, VmmDetachment.SESSION,
+        VmmPrivileges.forThisAgent(stateRoot));
   }
 }

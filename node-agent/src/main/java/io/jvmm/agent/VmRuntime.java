@@ -157,11 +157,13 @@ final class VmRuntime {
         .withConsoleSocket(state.consoleSocket())
         .withSerial("unix:" + state.serialSocket() + ",server,nowait"));
     List<String> argv = new ArrayList<>();
+    if (settings.privileges() != null) {
+      argv.addAll(settings.privileges().prepare(state, vm));
+    }
     argv.add(VmmCommandLine.DEFAULT_PROGRAM.equals(line.program()) ? settings.vmmProgram() : line.program());
     argv.addAll(line.args());
     hasVirtioConsole = vm.getSpec().devices != null && vm.getSpec().devices.consoles != null
         && !vm.getSpec().devices.consoles.isEmpty();
-    state.create();
     process = supervisor.start(state, argv);
     watch(process);
     connectConsoles();
@@ -253,6 +255,9 @@ final class VmRuntime {
     serial.close();
     console.close();
     try {
+      if (settings.privileges() != null) {
+        settings.privileges().release(state);
+      }
       state.delete();
     } catch (IOException e) {
       log.warn("{}: cannot remove {}: {}", key, state, e.getMessage());

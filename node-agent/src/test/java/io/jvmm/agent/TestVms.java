@@ -82,6 +82,9 @@ public final class TestVms {
   public static Path tcgVmm(Path dir) {
     Path script = dir.resolve("qemu-tcg");
     try {
+      // A root agent runs each VMM as a user of its own, which must enter dir to run the script
+      // and reach the VM's state directory (JUnit makes temporary directories 0700).
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
       Files.writeString(script, String.join("\n",
           "#!/bin/bash",
           "# bin/jvmm's command line on QEMU in software emulation.",

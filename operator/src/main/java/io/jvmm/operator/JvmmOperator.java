@@ -31,7 +31,8 @@ public final class JvmmOperator {
                             .withLeaderCallbacks(new LeaderCallbacks(() -> { }, onLostLeadership, leader -> { }))
                             .build()));
         });
-        VmReconciliation logic = new VmReconciliation(NodePathPolicy.allowing(settings.allowedRoots()));
+        VmReconciliation logic = new VmReconciliation(NodePathPolicy.allowing(settings.allowedRoots())
+                .allowingEmulators(settings.allowedEmulators()));
         operator.register(new VirtualMachineReconciler(logic, settings.agentNamespace(), Clock.systemUTC()));
         return operator;
     }

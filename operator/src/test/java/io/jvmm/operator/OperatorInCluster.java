@@ -48,7 +48,7 @@ public final class OperatorInCluster implements AutoCloseable {
         config.setImpersonateUsername(ACCOUNT);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         Operator operator = JvmmOperator.create(client,
-                new OperatorSettings(SYSTEM_NAMESPACE, allowedRoots, Optional.of(SYSTEM_NAMESPACE), 0), () -> { });
+                new OperatorSettings(SYSTEM_NAMESPACE, allowedRoots, List.of(), Optional.of(SYSTEM_NAMESPACE), 0), () -> { });
         operator.start();
         return new OperatorInCluster(client, operator);
     }

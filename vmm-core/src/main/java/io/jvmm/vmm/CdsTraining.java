@@ -21,6 +21,7 @@ import io.jvmm.vmm.memory.GuestRegion;
 import io.jvmm.vmm.qmp.QmpServer;
 import io.jvmm.vmm.qmp.RunState;
 import io.jvmm.vmm.qmp.VmControl;
+import io.jvmm.vmm.confine.VmmSyscallFilter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.UnixDomainSocketAddress;
@@ -114,6 +115,9 @@ final class CdsTraining {
             int status = Main.run(List.of("-name", "training", "-machine", "q35", "-accel", "kvm", "-m", "64M",
                     "-smp", "1", "-kernel", kernel.toString(), "-initrd", initrd.toString(), "-append", "console=ttyS0",
                     "-nodefaults", "-no-user-config", "-nographic", "-S",
+                    // The archive is written at exit, by calls the filter refuses; the filter's
+                    // classes are trained below without installing it.
+                    "-sandbox", "off",
                     "-qmp", "unix:" + qmp + ",server,nowait",
                     "-serial", "unix:" + dir.resolve("serial.sock") + ",server,nowait",
                     "-object", "iothread,id=iothread1",
@@ -130,6 +134,7 @@ final class CdsTraining {
                     "-device", "virtio-rng-pci,rng=objrng0,max-bytes=1234,period=1000,id=rng0,bus=pcie.3,addr=0x0",
                     "-device", "virtio-balloon-pci,id=balloon0,bus=pcie.4,addr=0x0"));
             StartupTrace.mark("paused VM quit with status " + status);
+            VmmSyscallFilter.program(ProcessHandle.current().pid(), VmmSyscallFilter.RET_KILL_PROCESS).encode();
         } catch (Exception e) {
             // No usable /dev/kvm here (or no UNIX sockets): the archive is made without it.
             System.err.println("jvmm: the class-data-sharing archive lacks a VM's start: " + e);

@@ -12,6 +12,9 @@ import io.jvmm.vmm.chardev.UnixSocketBackend;
 import io.jvmm.vmm.cli.CommandLine;
 import io.jvmm.vmm.cli.OptionException;
 import io.jvmm.vmm.cli.VmConfig;
+import io.jvmm.vmm.confine.RunAsUser;
+import io.jvmm.vmm.confine.Seccomp;
+import io.jvmm.vmm.confine.VmmSyscallFilter;
 import io.jvmm.vmm.kvm.Kvm;
 import io.jvmm.vmm.kvm.KvmException;
 import io.jvmm.vmm.qmp.QmpServer;
@@ -35,7 +38,7 @@ public final class Main {
         int status;
         try {
             status = run(List.of(args));
-        } catch (OptionException | BootException | HostException | KvmException e) {
+        } catch (OptionException | BootException | HostException | KvmException | ConfinementException e) {
             System.err.println("jvmm: " + e.getMessage());
             status = 1;
         } catch (InterruptedException e) {
@@ -76,6 +79,7 @@ public final class Main {
         if (config.daemonize()) {
             return Daemon.start(args, config);
         }
+        RunAsUser runAs = runAsUser(config);
         BzImage kernel = BzImage.read(config.kernel());
         HostMemory.check(config.memoryBytes());
         StartupTrace.mark("kernel header read");
@@ -115,7 +119,7 @@ public final class Main {
                 });
             }
             QmpServer monitor = qmp;
-            VirtualMachine.Outcome outcome = vm.run(() -> {
+            VirtualMachine.Outcome outcome = vm.run(() -> confine(config, runAs), () -> {
                 if (monitor != null) {
                     monitor.serve();
                 }
@@ -134,6 +138,51 @@ public final class Main {
             backends.close();
             deletePidfile(config.pidfile());
         }
+    }
+
+    private static RunAsUser runAsUser(VmConfig config) throws OptionException {
+        if (config.runAs() == null) {
+            return null;
+        }
+        try {
+            return RunAsUser.resolve(config.runAs(), Path.of("/etc/passwd"), Path.of("/etc/group"));
+        } catch (IllegalArgumentException e) {
+            throw new OptionException("-run-with", e.getMessage());
+        }
+    }
+
+    /** Failing to give up root or to install the filter ends jvmm before the guest runs. */
+    static final class ConfinementException extends RuntimeException {
+        ConfinementException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Once the machine is built, before the guest's first instruction: root given up (-run-with
+     * user=), then the system call filter (-sandbox on, the default) on every thread.
+     * JVMM_SECCOMP_LOG=1 logs the calls the filter would refuse instead of killing jvmm: how the
+     * census that made the list is taken.
+     */
+    private static void confine(VmConfig config, RunAsUser runAs) {
+        if (runAs != null) {
+            try {
+                runAs.apply();
+            } catch (RuntimeException e) {
+                throw new ConfinementException("-run-with user=" + runAs.spec() + ": " + e.getMessage(), e);
+            }
+        }
+        if (config.seccomp()) {
+            boolean census = "1".equals(System.getenv("JVMM_SECCOMP_LOG"));
+            try {
+                Seccomp.install(VmmSyscallFilter.program(ProcessHandle.current().pid(),
+                        census ? VmmSyscallFilter.RET_LOG : VmmSyscallFilter.RET_KILL_PROCESS));
+            } catch (RuntimeException e) {
+                throw new ConfinementException("-sandbox on: cannot install the system call filter (" + e.getMessage()
+                        + "); -sandbox off runs without it", e);
+            }
+        }
+        StartupTrace.mark("confined");
     }
 
     private static CharBackend serialBackend(VmConfig config) throws HostException {

@@ -72,14 +72,24 @@ final class VirtualMachine implements VmControl {
     }
 
     /**
-     * Boots until the VM ends for good; returns how it ended. {@code started} runs once, when
-     * the first boot's vCPUs are running: QMP clients never see the machine half built.
+     * Boots until the VM ends for good; returns how it ended. {@code beforeGuest} runs once, when
+     * the first machine is built and before its guest runs its first instruction (where jvmm
+     * gives up root and installs its system call filter); {@code started} runs once, when the
+     * first boot's vCPUs are running: QMP clients never see the machine half built.
      */
-    Outcome run(Runnable started) throws BootException, InterruptedException {
+    Outcome run(Runnable beforeGuest, Runnable started) throws BootException, InterruptedException {
         boolean first = true;
         while (true) {
             Machine m = Machine.build(kvm, supportedCpuid, cpus, ramBytes, boot, serialBackend.output(), devices);
             StartupTrace.mark("machine built");
+            if (first) {
+                try {
+                    beforeGuest.run();
+                } catch (RuntimeException e) {
+                    m.close();
+                    throw e;
+                }
+            }
             StopReason early;
             synchronized (lock) {
                 machine = m;

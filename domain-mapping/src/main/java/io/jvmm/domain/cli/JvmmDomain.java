@@ -40,6 +40,7 @@ public final class JvmmDomain implements Callable<Integer> {
   static final int INVALID = 1;
   static final int USAGE = 2;
   static final String ROOTS_ENV = "JVMM_ALLOWED_ROOTS";
+  static final String EMULATORS_ENV = "JVMM_ALLOWED_EMULATORS";
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -142,6 +143,20 @@ public final class JvmmDomain implements Callable<Integer> {
         description = "Directory node paths (disks, kernel, initrd, firmware, rng backend) may be in; repeatable."
             + " Default: $" + ROOTS_ENV + " (':'-separated), else " + NodePathPolicy.DEFAULT_ROOT)
     List<String> roots = new ArrayList<>();
+
+    @Option(names = NodePathPolicy.EMULATOR_OPTION, paramLabel = "PROGRAM",
+        description = "A program the node allows as spec.emulator besides its jvmm; repeatable."
+            + " Default: $" + EMULATORS_ENV + " (':'-separated), else none")
+    List<String> emulators = new ArrayList<>();
+
+    NodePathPolicy policy() {
+      List<String> chosen = new ArrayList<>(emulators);
+      String env = System.getenv(EMULATORS_ENV);
+      if (chosen.isEmpty() && env != null) {
+        Arrays.stream(env.split(":")).filter(s -> !s.isBlank()).forEach(chosen::add);
+      }
+      return nodePaths(roots).allowingEmulators(chosen);
+    }
   }
 
   @Command(name = "import", mixinStandardHelpOptions = true,
@@ -227,7 +242,7 @@ public final class JvmmDomain implements Callable<Integer> {
         vm = ManifestYaml.read(bytes);
       }
       if (vm != null) {
-        problems.addAll(VirtualMachineValidator.validate(vm, nodePaths(roots.roots)));
+        problems.addAll(VirtualMachineValidator.validate(vm, roots.policy()));
       }
       PrintWriter out = spec.commandLine().getOut();
       if (problems.isEmpty()) {
@@ -275,7 +290,7 @@ public final class JvmmDomain implements Callable<Integer> {
       String name = vm.getMetadata() == null || vm.getMetadata().getName() == null ? "vm" : vm.getMetadata().getName();
       Path dir = stateDir != null ? stateDir.toAbsolutePath() : Path.of("/run/jvmm", name);
       VmmLaunchOptions options = new VmmLaunchOptions(dir, qmpSocket == null ? null : qmpSocket.toAbsolutePath(),
-          consoleSocket == null ? null : consoleSocket.toAbsolutePath(), serial, nodePaths(roots.roots));
+          consoleSocket == null ? null : consoleSocket.toAbsolutePath(), serial, roots.policy());
       VmmCommandLine cmd = VmmCommandLine.build(vm, options);
       PrintWriter out = spec.commandLine().getOut();
       if (lines) {

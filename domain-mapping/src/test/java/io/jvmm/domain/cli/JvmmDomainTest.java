@@ -11,6 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** bin/jvmm-domain's commands and exit codes: 0 good, 1 invalid input, 2 usage. */
 class JvmmDomainTest {
+  /** The seed's emulator, which these tests' node allows as the seed's own node would. */
+  static final String SEED_EMULATOR = "/path/to/StratoVirt_binary_file";
+
   record Run(int code, String out, String err) {
   }
 
@@ -44,7 +47,7 @@ class JvmmDomainTest {
   @Test
   void validateAcceptsBothFormsInsideTheAllowedRoots() {
     for (String file : new String[] {"seed-vm.xml", "seed-vm.yaml"}) {
-      Run r = run("validate", "--allowed-root", "/path/to", example(file));
+      Run r = run("validate", "--allow-emulator", SEED_EMULATOR, "--allowed-root", "/path/to", example(file));
       assertThat(r.code()).as(r.err()).isZero();
       assertThat(r.out()).isEqualTo(example(file) + ": valid\n");
     }
@@ -52,7 +55,7 @@ class JvmmDomainTest {
 
   @Test
   void validateListsEveryProblemAndExitsOne() {
-    Run r = run("validate", "--allowed-root", "/var/lib/jvmm", example("seed-vm.yaml"));
+    Run r = run("validate", "--allow-emulator", SEED_EMULATOR, "--allowed-root", "/var/lib/jvmm", example("seed-vm.yaml"));
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out().lines()).hasSize(6).allMatch(l -> l.contains("is outside the allowed roots (/var/lib/jvmm)"));
     assertThat(r.out()).contains("spec.os.kernel: ", "spec.devices.disks[0].source.file: ",
@@ -61,21 +64,41 @@ class JvmmDomainTest {
 
   @Test
   void argvPrintsAShellCommandLineOrOneArgumentPerLine(@TempDir Path dir) {
-    Run r = run("argv", "--allowed-root", "/path/to", "--state-dir", dir.toString(),
+    Run r = run("argv", "--allow-emulator", SEED_EMULATOR, "--allowed-root", "/path/to", "--state-dir", dir.toString(),
         "--console-socket", dir.resolve("console.sock").toString(), example("seed-vm.xml"));
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("/path/to/StratoVirt_binary_file -name stratovirt -machine q35 -accel kvm -m 8192M")
         .contains("-append 'console=ttyS0 root=/dev/vda reboot=k panic=1 rw'")
         .contains("-qmp unix:" + dir.resolve("qmp.sock") + ",server,nowait")
         .contains("-chardev socket,path=" + dir.resolve("console.sock") + ",server,nowait,id=charconsole0");
-    Run lines = run("argv", "--allowed-root", "/path/to", "--lines", example("seed-vm.yaml"));
+    Run lines = run("argv", "--allow-emulator", SEED_EMULATOR, "--allowed-root", "/path/to", "--lines", example("seed-vm.yaml"));
     assertThat(lines.out().lines()).startsWith("/path/to/StratoVirt_binary_file", "-name", "stratovirt")
         .contains("console=ttyS0 root=/dev/vda reboot=k panic=1 rw");
   }
 
   @Test
+  void anEmulatorTheNodeDoesNotListIsRefusedByValidateAndArgv(@TempDir Path dir) throws Exception {
+    Path yaml = dir.resolve("sh.yaml");
+    Files.writeString(yaml, Files.readString(Path.of(example("seed-vm.yaml"))).replace(SEED_EMULATOR, "/bin/sh"));
+    Run r = run("validate", "--allow-emulator", "/usr/bin/qemu-system-x86_64", "--allowed-root", "/path/to", yaml.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).isEqualTo("spec.emulator: '/bin/sh' is not a VMM this node allows: leave spec.emulator out to"
+        + " run the node's jvmm, or name one of /usr/bin/qemu-system-x86_64; a node operator allows more with"
+        + " --allow-emulator\n");
+    Run argv = run("argv", "--allowed-root", "/path/to", yaml.toString());
+    assertThat(argv.code()).isEqualTo(1);
+    assertThat(argv.out()).isEmpty();
+    assertThat(argv.err()).contains("spec.emulator: '/bin/sh' is not a VMM this node allows: leave spec.emulator out to"
+        + " run the node's jvmm; a node operator allows more with --allow-emulator");
+    Run seed = run("validate", "--allowed-root", "/path/to", example("seed-vm.yaml"));
+    assertThat(seed.out()).contains("spec.emulator: '/path/to/StratoVirt_binary_file' is not a VMM this node allows");
+    Run listed = run("validate", "--allow-emulator", "/bin/sh", "--allowed-root", "/path/to", yaml.toString());
+    assertThat(listed.code()).as(listed.out()).isZero();
+  }
+
+  @Test
   void argvRefusesPathsOutsideTheAllowedRoots() {
-    Run r = run("argv", "--allowed-root", "/srv/images", example("seed-vm.yaml"));
+    Run r = run("argv", "--allow-emulator", SEED_EMULATOR, "--allowed-root", "/srv/images", example("seed-vm.yaml"));
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).contains("spec.devices.disks[0].source.file: '/path/to/rootfs' is outside the allowed roots"
@@ -115,7 +138,7 @@ class JvmmDomainTest {
     Files.writeString(xml, Files.readString(Path.of(example("seed-vm.xml")))
         .replace("<vcpu>4</vcpu>", "<vcpu placement='static'>4</vcpu>")
         .replace("<iothreads>1</iothreads>", ""));
-    Run r = run("validate", "--allowed-root", "/path/to", xml.toString());
+    Run r = run("validate", "--allow-emulator", SEED_EMULATOR, "--allowed-root", "/path/to", xml.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).isEqualTo("/domain/vcpu/@placement: unsupported attribute placement\n"
         + "spec.devices.disks[0].driver.iothread: I/O thread 1 does not exist; set spec.iothreads to at least 1 or"

@@ -20,6 +20,7 @@ import io.jvmm.agent.reconcile.RestartBackoff;
 import io.jvmm.agent.standalone.ControlServer;
 import io.jvmm.agent.standalone.ManifestDirectory;
 import io.jvmm.agent.vmm.VmmDetachment;
+import io.jvmm.agent.vmm.VmmPrivileges;
 import io.jvmm.domain.MemorySize;
 import io.jvmm.domain.NodePathPolicy;
 import java.net.InetSocketAddress;
@@ -79,6 +80,11 @@ public final class AgentMain implements Callable<Integer> {
   @Option(names = "--allow-root", description = "A directory VM files (kernel, disks...) may be in; repeat for"
       + " more (default: $JVMM_ALLOWED_ROOTS, ':'-separated, else /var/lib/jvmm and HOME)")
   List<String> allowRoots = new ArrayList<>();
+
+  @Option(names = NodePathPolicy.EMULATOR_OPTION, paramLabel = "PROGRAM", description = "A program VMs may name as"
+      + " spec.emulator besides the node's jvmm (--vmm); repeat for more (default: $JVMM_ALLOWED_EMULATORS,"
+      + " ':'-separated, else none). Any other emulator is refused: it would run as the VM's user on this node")
+  List<String> allowEmulators = new ArrayList<>();
 
   @Option(names = "--stop-grace", description = "Seconds a guest has to power down when stopped before the VMM"
       + " is quit (default 30)")
@@ -163,11 +169,23 @@ public final class AgentMain implements Callable<Integer> {
       roots.add(NodePathPolicy.DEFAULT_ROOT);
       roots.add(base.toAbsolutePath().toString());
     }
-    AgentSettings settings = new AgentSettings(nodeName, states.toAbsolutePath(), vmm, NodePathPolicy.allowing(roots),
+    List<String> emulators = new ArrayList<>(allowEmulators);
+    if (emulators.isEmpty()) {
+      String env = System.getenv("JVMM_ALLOWED_EMULATORS");
+      if (env != null) {
+        Arrays.stream(env.split(":")).filter(s -> !s.isBlank()).forEach(emulators::add);
+      }
+    }
+    if (Path.of(vmm).isAbsolute()) {
+      emulators.add(vmm); // naming the node's own VMM explicitly is the same as naming none
+    }
+    AgentSettings settings = new AgentSettings(nodeName, states.toAbsolutePath(), vmm,
+        NodePathPolicy.allowing(roots).allowingEmulators(emulators),
         Duration.ofSeconds(stopGraceSeconds),
         new RestartBackoff(Duration.ofMillis(backoffMillis), Duration.ofMinutes(5), Duration.ofMinutes(10)),
         Duration.ofMillis(resyncMillis), 256 * 1024,
-        detachment(vmmScope, System.getenv("KUBERNETES_SERVICE_HOST") != null, VmmDetachment.systemdAvailable()));
+        detachment(vmmScope, System.getenv("KUBERNETES_SERVICE_HOST") != null, VmmDetachment.systemdAvailable()),
+        VmmPrivileges.forThisAgent(states.toAbsolutePath()));
     boolean kubernetes = switch (mode) {
       case standalone -> false;
       case kubernetes -> true;

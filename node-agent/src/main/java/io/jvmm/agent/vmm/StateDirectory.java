@@ -20,7 +20,10 @@ import java.util.stream.Stream;
  * needs to find a VMM that an earlier agent started (pid file, QMP socket), the VMM's log, its
  * exit status (written by the launcher that outlives the agent) and the console's log.
  *
- * <p>A UNIX socket path holds at most 107 bytes (sun_path); namespace and name may be 63
+ * <p>The VMM's sockets are in a directory of its own, {@code vmm/}, which belongs to the VM's
+ * user alone (mode 0700): the VMM cannot touch the agent's files beside it (pid, exit status,
+ * logs, which the agent and the root launcher write), and no other VM's user can reach its
+ * sockets. A UNIX socket path holds at most 107 bytes (sun_path); namespace and name may be 63
  * characters each, so when the state directory is too deep for a socket path the sockets go to
  * {@code <root>/.sockets/<hash of namespace/name>/}, a name a new agent computes the same way.
  */
@@ -40,9 +43,9 @@ public final class StateDirectory {
   public StateDirectory(Path root, VmKey key) {
     this.key = key;
     this.dir = root.resolve(key.namespace()).resolve(key.name()).toAbsolutePath();
-    Path longest = dir.resolve("console.sock");
+    Path longest = dir.resolve("vmm").resolve("console.sock");
     this.socketDir = longest.toString().getBytes(StandardCharsets.UTF_8).length + VMM_STAGING_ROOM <= MAX_SOCKET_PATH
-        ? dir : root.toAbsolutePath().resolve(".sockets").resolve(hash(key));
+        ? dir.resolve("vmm") : root.toAbsolutePath().resolve(".sockets").resolve(hash(key));
   }
 
   /** The VMs that have a state directory under root: what an agent restarting finds. */
@@ -90,6 +93,11 @@ public final class StateDirectory {
 
   public Path serialLog() {
     return dir.resolve("serial.log");
+  }
+
+  /** The VMM's own directory: its sockets, its working directory. */
+  public Path vmmDirectory() {
+    return socketDir;
   }
 
   public Path qmpSocket() {

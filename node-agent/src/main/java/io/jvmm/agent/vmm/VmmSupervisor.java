@@ -97,7 +97,7 @@ public final class VmmSupervisor {
     }
     List<String> command = launcherCommand(detachment, state, argv, System.currentTimeMillis());
     Process launcher = new ProcessBuilder(command)
-        .directory(state.path().toFile())
+        .directory(state.vmmDirectory().toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(state.vmmLog().toFile()))
         .redirectErrorStream(true)

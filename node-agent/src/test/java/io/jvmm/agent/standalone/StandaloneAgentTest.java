@@ -255,6 +255,118 @@ class StandaloneAgentTest {
   }
 
   @Test
+  void aVmNamingAnEmulatorTheNodeDoesNotAllowNeverRuns() throws Exception {
+    VirtualMachine sh = TestVms.guest("default", "sh-emulator");
+    sh.getSpec().emulator = "/bin/sh";
+    ControlReply created = create(sh);
+    assertThat(created.ok).isFalse();
+    assertThat(created.error).contains("spec.emulator: '/bin/sh' is not a VMM this node allows");
+
+    // Put into the VM directory behind the control socket's back: the agent checks again before
+    // it starts anything, and says why in the VM's status.
+    sh.setApiVersion(VirtualMachine.API_VERSION);
+    sh.setKind(VirtualMachine.KIND);
+    sh.getMetadata().setNamespace(null);
+    sh.getMetadata().setGeneration(null);
+    Files.writeString(dir.resolve("manifests/sh-emulator.yaml"), ManifestYaml.write(sh));
+    ControlReply.VmLine refused = awaitVm("sh-emulator", v -> v.message != null);
+    assertThat(refused.message).contains("spec.emulator: '/bin/sh' is not a VMM this node allows");
+    assertThat(refused.pid).isNull();
+    Thread.sleep(1000); // a second look: still nothing started
+    assertThat(vm("sh-emulator").pid).isNull();
+    assertThat(dir.resolve("vms/default/sh-emulator/vmm.log")).doesNotExist();
+  }
+
+  /** A VM of the test guest with a disk of its own, as a manifest. */
+  private String guestWithDisk(String name, Path disk) {
+    return String.join("\n",
+        "apiVersion: jvmm.io/v1alpha1",
+        "kind: VirtualMachine",
+        "metadata:",
+        "  name: " + name,
+        "spec:",
+        "  memory: 256MiB",
+        "  vcpu: 1",
+        "  os: {arch: x86_64, machine: q35, kernel: " + TestVms.image().kernel() + ", initrd: "
+            + TestVms.image().initramfs() + ", cmdline: console=ttyS0 quiet}",
+        "  features: {acpi: true}",
+        "  restartPolicy: Always",
+        "  devices:",
+        "    controllers: [{type: pci, index: 1, model: pcie-root-port}]",
+        "    disks:",
+        "    - {type: file, device: disk, driver: {name: qemu, type: raw}, source: {file: " + disk + "},",
+        "       target: {dev: vda, bus: virtio}, address: {domain: '0x000', bus: '0x01', slot: '0x00', function: '0x00'}}",
+        "");
+  }
+
+  /** Runs a shell command as {@code uid} with no other group, as a VMM taken over by its guest would. */
+  private static ProcessOutcomeLine asUser(long uid, String command) throws Exception {
+    Process p = new ProcessBuilder("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--", "sh", "-c", command)
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    p.waitFor();
+    return new ProcessOutcomeLine(p.exitValue(), out);
+  }
+
+  private record ProcessOutcomeLine(int exit, String output) {}
+
+  @Test
+  void eachVmmRunsAsAUserOfItsOwnThatCannotReachAnotherVmsDiskOrSockets() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(ProcessStatus.of(ProcessHandle.current().pid()).uid() == 0,
+        "the agent drops VMMs to users of their own only when it runs as root");
+    Path diskA = dir.resolve("a.img");
+    Path diskB = dir.resolve("b.img");
+    for (Path disk : new Path[] {diskA, diskB}) {
+      Files.write(disk, new byte[1 << 20]);
+      Files.setPosixFilePermissions(disk, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    }
+    for (String[] vm : new String[][] {{"one", diskA.toString()}, {"two", diskB.toString()}}) {
+      ControlRequest r = new ControlRequest();
+      r.op = "create";
+      r.fileName = vm[0] + ".yaml";
+      r.content = guestWithDisk(vm[0], Path.of(vm[1]));
+      ControlReply reply = ask(r);
+      assertThat(reply.ok).as(reply.error).isTrue();
+    }
+    ControlReply.VmLine one = awaitVm("one", v -> "running".equals(v.qmpStatus));
+    ControlReply.VmLine two = awaitVm("two", v -> "running".equals(v.qmpStatus));
+
+    ProcessStatus a = ProcessStatus.of(one.pid);
+    ProcessStatus b = ProcessStatus.of(two.pid);
+    for (ProcessStatus st : new ProcessStatus[] {a, b}) {
+      assertThat(st.uid()).as(st.toString()).isGreaterThanOrEqualTo(2_100_000_000L);
+      assertThat(st.field("CapEff")).as(st.toString()).isEqualTo("0000000000000000");
+      assertThat(st.field("CapPrm")).as(st.toString()).isEqualTo("0000000000000000");
+      assertThat(st.field("NoNewPrivs")).as(st.toString()).isEqualTo("1");
+    }
+    assertThat(a.uid()).isNotEqualTo(b.uid());
+    assertThat(Files.getAttribute(diskA, "unix:uid")).isEqualTo((int) a.uid());
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(diskA)))
+        .isEqualTo("rw-------");
+
+    assertThat(asUser(a.uid(), "head -c 1 " + diskA + " >/dev/null && echo own-disk-read").output())
+        .contains("own-disk-read");
+    ProcessOutcomeLine otherDisk = asUser(a.uid(), "head -c 1 " + diskB);
+    assertThat(otherDisk.exit()).isNotZero();
+    assertThat(otherDisk.output()).contains("Permission denied");
+    Path otherQmp = dir.resolve("vms/default/two/vmm/qmp.sock");
+    assertThat(otherQmp).exists();
+    ProcessOutcomeLine otherSocket = asUser(a.uid(), "python3 -c \"import socket; socket.socket(socket.AF_UNIX)"
+        + ".connect('" + otherQmp + "')\"");
+    assertThat(otherSocket.exit()).isNotZero();
+    assertThat(otherSocket.output()).contains("PermissionError");
+
+    assertThat(ask("destroy", "one").ok).isTrue();
+    assertThat(ask("destroy", "two").ok).isTrue();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(dir.resolve("vms/default/one"))
+        && !Files.exists(dir.resolve("vms/default/two")));
+    // The disks are given back as they were.
+    assertThat(Files.getAttribute(diskA, "unix:uid")).isEqualTo(0);
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(diskB)))
+        .isEqualTo("rw-r--r--");
+  }
+
+  @Test
   void refusesWhatItCannotRun() throws Exception {
     VirtualMachine outside = TestVms.guest("default", "delta");
     outside.getSpec().os.kernel = "/etc/passwd";

@@ -46,7 +46,7 @@ class ReconcileThroughputBenchmark {
         for (int i = 0; i < NODES; i++) {
             nodes.add(new SimulatedNode(admin, "bench-" + i, AGENTS, ns.name(), true, 64, 256L << 30));
         }
-        Operator operator = JvmmOperator.create(admin, new OperatorSettings(AGENTS, List.of("/var/lib/jvmm"), Optional.empty(), 0), () -> { });
+        Operator operator = JvmmOperator.create(admin, new OperatorSettings(AGENTS, List.of("/var/lib/jvmm"), List.of(), Optional.empty(), 0), () -> { });
         operator.start();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         // The simulated agents heartbeat as real ones do, or their nodes would be lost mid-run.

@@ -16,7 +16,8 @@ public final class CommandLine {
     private static final Set<String> FLAGS = Set.of("daemonize", "nodefaults", "no-user-config", "nographic",
             "no-reboot", "enable-kvm", "S");
     private static final Set<String> WITH_VALUE = Set.of("machine", "M", "accel", "m", "smp", "kernel", "initrd",
-            "append", "serial", "qmp", "name", "pidfile", "display", "cpu", "device", "drive", "netdev", "chardev", "object");
+            "append", "serial", "qmp", "name", "pidfile", "display", "cpu", "device", "drive", "netdev", "chardev", "object",
+            "sandbox", "run-with", "runas");
 
     private long memory = DEFAULT_MEMORY;
     private int cpus = 1;
@@ -24,6 +25,8 @@ public final class CommandLine {
     private String append = "", name;
     private SerialSpec serial;
     private boolean daemonize, noDefaults, noReboot, startPaused;
+    private boolean seccomp = true;
+    private String runAs;
     private final DeviceOptions devices = new DeviceOptions();
 
     private CommandLine() {}
@@ -79,6 +82,9 @@ public final class CommandLine {
             case "-netdev" -> devices.netdev(option, value);
             case "-chardev" -> devices.chardev(option, value);
             case "-object" -> devices.object(option, value);
+            case "-sandbox" -> sandbox(option, value);
+            case "-run-with" -> runWith(option, value);
+            case "-runas" -> runAs(option, value);
             case "-display" -> {
                 if (!value.equals("none")) {
                     throw new OptionException(option, "jvmm has no display; only 'none' is accepted");
@@ -251,6 +257,46 @@ public final class CommandLine {
         return Path.of(v.implied());
     }
 
+    /**
+     * QEMU's -sandbox on|off[,obsolete=deny][,elevateprivileges=deny][,spawn=deny][,resourcecontrol=deny]:
+     * jvmm's filter always denies all four, so only "deny" is accepted for them. On by default
+     * in jvmm (QEMU's default is off): a VMM runs guest-controlled code paths.
+     */
+    private void sandbox(String option, String value) throws OptionException {
+        OptionValue v = OptionValue.parse(option, value, "enable");
+        if (v.implied() == null || !(v.implied().equals("on") || v.implied().equals("off"))) {
+            throw new OptionException(option, "use on or off, not '" + v.implied() + "'");
+        }
+        seccomp = v.implied().equals("on");
+        for (String key : new String[] {"obsolete", "elevateprivileges", "spawn", "resourcecontrol"}) {
+            String setting = v.take(key);
+            if (setting != null && !setting.equals("deny")) {
+                throw new OptionException(option, key + "=" + setting + " is not supported: jvmm's filter always denies it");
+            }
+        }
+        v.requireAllTaken();
+    }
+
+    /** QEMU's -run-with user=USER|UID:GID: give up root for that user once the machine is built. */
+    private void runWith(String option, String value) throws OptionException {
+        OptionValue v = OptionValue.parse(option, value, null);
+        String user = v.take("user");
+        if (user != null) {
+            runAs(option, user);
+        }
+        v.requireAllTaken();
+    }
+
+    private void runAs(String option, String user) throws OptionException {
+        if (user.isEmpty()) {
+            throw new OptionException(option, "missing user name (or UID:GID)");
+        }
+        if (runAs != null) {
+            throw new OptionException(option, "the user is given twice (-run-with user= and -runas)");
+        }
+        runAs = user;
+    }
+
     private void name(String option, String value) throws OptionException {
         OptionValue v = OptionValue.parse(option, value, "guest");
         if (v.implied() == null) {
@@ -280,6 +326,6 @@ public final class CommandLine {
             throw new OptionException("-daemonize", "cannot be used with a console on stdio (-chardev stdio)");
         }
         return new VmConfig(memory, cpus, kernel, initrd, append, serial, qmp, name, pidfile, daemonize, noReboot, startPaused,
-                deviceSpecs);
+                deviceSpecs, seccomp, runAs);
     }
 }

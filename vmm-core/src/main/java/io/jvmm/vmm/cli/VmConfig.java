@@ -17,4 +17,8 @@ public record VmConfig(
         boolean daemonize,
         boolean noReboot,
         boolean startPaused,
-        List<DeviceSpec> devices) {}
+        List<DeviceSpec> devices,
+        /** -sandbox: the seccomp filter (on unless -sandbox off). */
+        boolean seccomp,
+        /** -run-with user= or -runas: who the VMM runs as once the machine is built; null: unchanged. */
+        String runAs) {}

@@ -89,6 +89,19 @@ public interface LibC {
 
     int fcntl(int fd, int command, int argument);
 
+    int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+    /** syscall(2) for calls the C library does not wrap (seccomp, landlock, openat2). */
+    long syscall(long number, long arg1, long arg2, Pointer arg3);
+
+    int setresuid(int ruid, int euid, int suid);
+
+    int setresgid(int rgid, int egid, int sgid);
+
+    int setgroups(long size, Pointer groups);
+
+    int getuid();
+
     static int errno() {
         return RUNTIME.getLastError();
     }
@@ -122,6 +135,15 @@ public interface LibC {
             return INSTANCE.epoll_ctl(epollFd, op, fd, event);
         } finally {
             Reference.reachabilityFence(event);
+        }
+    }
+
+    /** syscall(2) with an argument in native memory, kept reachable until the call has returned. */
+    static long syscallWith(long number, long arg1, long arg2, Pointer arg3) {
+        try {
+            return INSTANCE.syscall(number, arg1, arg2, arg3);
+        } finally {
+            Reference.reachabilityFence(arg3);
         }
     }
 
