@@ -9,6 +9,8 @@ import io.jvmm.agent.reconcile.VmReconciler;
 import io.jvmm.agent.reconcile.VmmObservation;
 import io.jvmm.agent.vmm.StateDirectory;
 import io.jvmm.agent.vmm.VmmSupervisor;
+import io.jvmm.agent.vmm.VmmCgroups;
+import io.jvmm.agent.vmm.VmmDetachment;
 import io.jvmm.crds.v1alpha1.AgentStatus;
 import io.jvmm.crds.v1alpha1.AgentStatus.VmmState;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
@@ -69,7 +71,8 @@ public final class NodeAgent implements AutoCloseable {
     this.source = source;
     this.sink = sink;
     this.events = events;
-    this.supervisor = new VmmSupervisor(settings.detachment());
+    this.supervisor = new VmmSupervisor(settings.detachment(),
+        settings.detachment() == VmmDetachment.SESSION ? VmmCgroups.forHost() : null);
     this.reconciler = new VmReconciler(settings.stopGrace(), settings.backoff());
   }
 

@@ -6,6 +6,7 @@ import io.jvmm.agent.qmp.QmpClient;
 import io.jvmm.agent.qmp.QmpException;
 import io.jvmm.agent.reconcile.VmmObservation;
 import io.jvmm.agent.vmm.StateDirectory;
+import io.jvmm.agent.vmm.VmmLimits;
 import io.jvmm.agent.vmm.VmmProcess;
 import io.jvmm.agent.vmm.VmmSupervisor;
 import io.jvmm.crds.v1alpha1.AgentStatus;
@@ -164,7 +165,7 @@ final class VmRuntime {
     argv.addAll(line.args());
     hasVirtioConsole = vm.getSpec().devices != null && vm.getSpec().devices.consoles != null
         && !vm.getSpec().devices.consoles.isEmpty();
-    process = supervisor.start(state, argv);
+    process = supervisor.start(state, argv, VmmLimits.of(vm));
     watch(process);
     connectConsoles();
   }
@@ -258,6 +259,7 @@ final class VmRuntime {
       if (settings.privileges() != null) {
         settings.privileges().release(state);
       }
+      supervisor.removeCgroup(state);
       state.delete();
     } catch (IOException e) {
       log.warn("{}: cannot remove {}: {}", key, state, e.getMessage());

@@ -83,8 +83,13 @@ public final class TestVms {
     Path script = dir.resolve("qemu-tcg");
     try {
       // A root agent runs each VMM as a user of its own, which must enter dir to run the script
-      // and reach the VM's state directory (JUnit makes temporary directories 0700).
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+      // and reach the VM's state directory (temporary directories are made 0700).
+      for (Path d = dir.toAbsolutePath(); d != null; d = d.getParent()) {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(d);
+        if (mode.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+          Files.setPosixFilePermissions(d, mode);
+        }
+      }
       Files.writeString(script, String.join("\n",
           "#!/bin/bash",
           "# bin/jvmm's command line on QEMU in software emulation.",

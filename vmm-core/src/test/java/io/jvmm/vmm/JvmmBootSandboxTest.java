@@ -43,9 +43,30 @@ class JvmmBootSandboxTest {
         assertThat(guest.all("pci")).anyMatch(p -> p.startsWith("0000:00:00.0 vendor=0x8086 device=0x29c0"));
     }
 
+    /**
+     * Started as root, as the QEMU-style command line of a VMM that gives up root itself: once
+     * the machine is built, jvmm runs as the user -run-with names, with no capability, under
+     * no_new_privs and its system call filter (the default -sandbox on), all the guest's life.
+     */
     @SandboxTest
-    void bootsFourVcpusWith2GiBAndExitsZeroOnPowerOff(KvmSandbox sandbox, GuestImage image) {
-        ProcessOutcome outcome = boot(sandbox, image, 4, "2G");
+    void bootsFourVcpusWith2GiBAsAnUnprivilegedUserUnderItsFilterAndExitsZeroOnPowerOff(KvmSandbox sandbox,
+                                                                                         GuestImage image) {
+        List<String> argv = new ArrayList<>(List.of("bash", "-c", String.join("\n",
+                "\"$@\" & pid=$!",
+                "for i in $(seq 1 1200); do grep -q '^Seccomp:[[:space:]]*2' /proc/$pid/status 2>/dev/null && break; sleep 0.1; done",
+                "grep -E '^(Uid|Gid|Groups|CapEff|CapPrm|NoNewPrivs|Seccomp):' /proc/$pid/status | sed 's/^/VMM-STATUS /'",
+                "wait $pid"), "run-with",
+                ProjectRoot.bin("jvmm").toString(), "-run-with", "user=4242:4242",
+                "-machine", "q35", "-accel", "kvm", "-smp", "4", "-m", "2G",
+                "-kernel", image.kernel().toString(), "-initrd", image.initramfs().toString(),
+                "-append", "console=ttyS0 quiet",
+                "-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-serial", "stdio"));
+        ProcessOutcome outcome = sandbox.runGuest(argv);
+
+        assertThat(outcome.output()).as(outcome.toString()).contains("VMM-STATUS Uid:\t4242\t4242\t4242\t4242")
+                .contains("VMM-STATUS Gid:\t4242\t4242\t4242\t4242").contains("VMM-STATUS CapEff:\t0000000000000000")
+                .contains("VMM-STATUS CapPrm:\t0000000000000000").contains("VMM-STATUS NoNewPrivs:\t1")
+                .contains("VMM-STATUS Seccomp:\t2");
 
         assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
         GuestReport guest = outcome.guest();

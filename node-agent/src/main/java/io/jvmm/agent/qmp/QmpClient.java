@@ -73,20 +73,23 @@ public final class QmpClient implements AutoCloseable {
   }
 
   private void handshake() throws IOException {
-    // The greeting comes first and alone, before any command is possible: read it here,
-    // then start the reader thread for everything after.
-    String line = in.readLine();
-    if (line == null) {
-      throw new IOException("the QMP socket " + socket + " closed before the greeting");
-    }
-    JsonNode hello = JSON.readTree(line);
-    if (!hello.has("QMP")) {
-      throw new IOException("the QMP socket " + socket + " sent no greeting but " + line);
-    }
-    greeting = hello.get("QMP");
-    Thread reader = new Thread(this::readLoop, "qmp-" + socket.getFileName());
+    // The greeting comes first and alone, before any command is possible. The reader thread
+    // reads it, so that a VMM that accepts but never speaks (stopped, or hung) costs the caller
+    // the timeout, not its thread: closing the channel ends the read.
+    CompletableFuture<JsonNode> hello = new CompletableFuture<>();
+    Thread reader = new Thread(() -> readLoop(hello), "qmp-" + socket.getFileName());
     reader.setDaemon(true);
     reader.start();
+    try {
+      greeting = hello.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IOException("the VMM sent no QMP greeting on " + socket + " within " + timeout.toMillis() + " ms");
+    } catch (ExecutionException e) {
+      throw new IOException(e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted waiting for the QMP greeting on " + socket, e);
+    }
     execute("qmp_capabilities", null);
   }
 
@@ -147,9 +150,18 @@ public final class QmpClient implements AutoCloseable {
     return !closed.isDone();
   }
 
-  private void readLoop() {
+  private void readLoop(CompletableFuture<JsonNode> hello) {
     Throwable failure = null;
     try {
+      String first = in.readLine();
+      if (first == null) {
+        throw new IOException("the QMP socket " + socket + " closed before the greeting");
+      }
+      JsonNode greetingMessage = JSON.readTree(first);
+      if (!greetingMessage.has("QMP")) {
+        throw new IOException("the QMP socket " + socket + " sent no greeting but " + first);
+      }
+      hello.complete(greetingMessage.get("QMP"));
       for (String line; (line = in.readLine()) != null; ) {
         if (line.isBlank()) {
           continue;
@@ -171,6 +183,10 @@ public final class QmpClient implements AutoCloseable {
     } catch (IOException e) {
       failure = e;
     } finally {
+      if (!hello.isDone()) {
+        hello.completeExceptionally(failure != null ? failure : new IOException("the QMP socket " + socket
+            + " closed before the greeting"));
+      }
       IOException gone = new IOException("the VMM closed the QMP connection"
           + (failure == null ? "" : ": " + failure.getMessage()));
       pending.values().forEach(f -> f.completeExceptionally(gone));

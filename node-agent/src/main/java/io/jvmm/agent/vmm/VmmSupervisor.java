@@ -30,18 +30,24 @@ public final class VmmSupervisor {
   private static final Logger log = LoggerFactory.getLogger(VmmSupervisor.class);
 
   /**
-   * $1 the state directory, the rest the VMM's argv. The pid file appears by rename, so a
-   * reader sees a whole number or nothing; so does the exit status.
+   * $1 the state directory, $2 the VMM's cgroup (empty: none), the rest the VMM's argv. The
+   * launcher joins the cgroup before it starts the VMM, so that the VMM's every page is charged
+   * there. The pid file appears by rename, so a reader sees a whole number or nothing; so does
+   * the exit status.
    */
   static final String LAUNCHER = String.join("\n",
-      "dir=$1; shift",
+      "dir=$1; cg=$2; shift 2",
       "rm -f \"$dir/exit-status\"",
+      "if [ -n \"$cg\" ] && ! echo $$ >\"$cg/cgroup.procs\"; then",
+      "  echo \"=== cannot join the VMM's cgroup $cg\" >>\"$dir/vmm.log\"; exit 125",
+      "fi",
       "echo \"=== $(date -u +%Y-%m-%dT%H:%M:%SZ) starting $*\" >>\"$dir/vmm.log\"",
       "\"$@\" </dev/null >>\"$dir/vmm.log\" 2>&1 &",
       "pid=$!",
       "echo $pid >\"$dir/vmm.pid.tmp\" && mv \"$dir/vmm.pid.tmp\" \"$dir/vmm.pid\"",
       "wait $pid",
       "status=$?",
+      "[ -z \"$cg\" ] || cp \"$cg/memory.peak\" \"$dir/memory.peak\" 2>/dev/null",
       "echo $status >\"$dir/exit-status.tmp\" && mv \"$dir/exit-status.tmp\" \"$dir/exit-status\"",
       "echo \"=== $(date -u +%Y-%m-%dT%H:%M:%SZ) exited with status $status\" >>\"$dir/vmm.log\"",
       "");
@@ -53,23 +59,33 @@ public final class VmmSupervisor {
   });
   private final Duration pollInterval;
   private final VmmDetachment detachment;
+  private final VmmCgroups cgroups;
 
   public VmmSupervisor() {
-    this(Duration.ofMillis(250), VmmDetachment.SESSION);
+    this(Duration.ofMillis(250), VmmDetachment.SESSION, null);
   }
 
-  public VmmSupervisor(VmmDetachment detachment) {
-    this(Duration.ofMillis(250), detachment);
+  public VmmSupervisor(VmmDetachment detachment, VmmCgroups cgroups) {
+    this(Duration.ofMillis(250), detachment, cgroups);
   }
 
-  public VmmSupervisor(Duration pollInterval, VmmDetachment detachment) {
+  /**
+   * @param cgroups where VMMs outside systemd scopes get their cgroups; null: none (no cgroup
+   *     v2 on this host), and such VMMs run without limits
+   */
+  public VmmSupervisor(Duration pollInterval, VmmDetachment detachment, VmmCgroups cgroups) {
     this.pollInterval = pollInterval;
     this.detachment = detachment;
+    this.cgroups = cgroups;
   }
 
-  /** The command that runs the launcher for {@code state} with the VMM's argv (program first). */
+  /**
+   * The command that runs the launcher for {@code state} with the VMM's argv (program first),
+   * limited by {@code limits} (null: none): as properties of its systemd scope, or in
+   * {@code cgroup} (null: none).
+   */
   static List<String> launcherCommand(VmmDetachment detachment, StateDirectory state, List<String> vmmArgv,
-      long launchMillis) {
+      long launchMillis, VmmLimits limits, Path cgroup) {
     List<String> command = new ArrayList<>();
     command.add("setsid");
     if (detachment == VmmDetachment.SYSTEMD_SCOPE) {
@@ -77,25 +93,38 @@ public final class VmmSupervisor {
       // it; --collect drops the unit when the VMM ends even if it failed.
       command.addAll(List.of("systemd-run", "--scope", "--quiet", "--collect",
           "--unit=" + VmmDetachment.unitName(state.key().namespace(), state.key().name(), launchMillis),
-          "--description=jvmm VM " + state.key().namespace() + "/" + state.key().name(), "--"));
+          "--description=jvmm VM " + state.key().namespace() + "/" + state.key().name()));
+      if (limits != null) {
+        command.addAll(limits.systemdProperties());
+      }
+      command.add("--");
     }
-    command.addAll(List.of("sh", "-c", LAUNCHER, "jvmm-launcher", state.path().toString()));
+    command.addAll(List.of("sh", "-c", LAUNCHER, "jvmm-launcher", state.path().toString(),
+        cgroup == null ? "" : cgroup.toString()));
     command.addAll(vmmArgv);
     return command;
   }
 
-  /**
-   * Starts argv (program first) with the state directory's files, waits until the launcher has
-   * written the VMM's pid and returns it.
-   */
+  /** Starts a VMM with no resource limits (see {@link #start(StateDirectory, List, VmmLimits)}). */
   public VmmProcess start(StateDirectory state, List<String> argv) throws IOException {
+    return start(state, argv, null);
+  }
+
+  /**
+   * Starts argv (program first) with the state directory's files, in a cgroup with
+   * {@code limits} (null: none), waits until the launcher has written the VMM's pid and
+   * returns it.
+   */
+  public VmmProcess start(StateDirectory state, List<String> argv, VmmLimits limits) throws IOException {
     state.create();
     Files.deleteIfExists(state.pidFile());
     Files.deleteIfExists(state.exitStatusFile());
     for (Path socket : List.of(state.qmpSocket(), state.consoleSocket(), state.serialSocket())) {
       Files.deleteIfExists(socket);
     }
-    List<String> command = launcherCommand(detachment, state, argv, System.currentTimeMillis());
+    Path cgroup = limits != null && detachment == VmmDetachment.SESSION && cgroups != null
+        ? cgroups.prepare(state.key(), limits) : null;
+    List<String> command = launcherCommand(detachment, state, argv, System.currentTimeMillis(), limits, cgroup);
     Process launcher = new ProcessBuilder(command)
         .directory(state.vmmDirectory().toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -108,6 +137,13 @@ public final class VmmSupervisor {
     while (true) {
       Optional<Long> pid = state.readPid();
       if (pid.isPresent()) {
+        ProcessIdentity.of(pid.get()).ifPresent(id -> {
+          try {
+            StateDirectory.writeAtomically(state.file(ProcessIdentity.FILE), id.text());
+          } catch (IOException e) {
+            log.warn("{}: cannot record the VMM's identity: {}", state.key(), e.getMessage());
+          }
+        });
         Optional<ProcessHandle> handle = ProcessHandle.of(pid.get());
         Instant started = handle.flatMap(h -> h.info().startInstant()).orElse(Instant.now());
         log.info("{}: started VMM pid {}: {}", state.key(), pid.get(), argv);
@@ -125,8 +161,9 @@ public final class VmmSupervisor {
 
   /**
    * The VMM that an earlier agent started for this state directory, if it still runs: the pid
-   * file names a live process whose command line holds this VM's QMP socket (so a reused pid is
-   * not mistaken for it).
+   * file names a live process that started when the recorded one did, in this boot of the node
+   * (so a pid reused by another process, or one from before a reboot, is never taken for it), and
+   * whose command line holds this VM's QMP socket.
    */
   public Optional<VmmProcess> adopt(StateDirectory state) {
     Optional<Long> pid = state.readPid();
@@ -135,6 +172,13 @@ public final class VmmSupervisor {
     }
     Optional<ProcessHandle> handle = ProcessHandle.of(pid.get()).filter(ProcessHandle::isAlive);
     if (handle.isEmpty() || !commandLineMentions(pid.get(), state.qmpSocket().toString())) {
+      return Optional.empty();
+    }
+    Optional<ProcessIdentity> recorded = ProcessIdentity.read(state.file(ProcessIdentity.FILE));
+    Optional<ProcessIdentity> now = ProcessIdentity.of(pid.get());
+    if (recorded.isPresent() && !recorded.equals(now)) {
+      log.info("{}: pid {} is not the VMM that was started ({} now, {} recorded); not adopted", state.key(), pid.get(),
+          now.map(ProcessIdentity::text).orElse("gone"), recorded.get().text());
       return Optional.empty();
     }
     Instant started = handle.get().info().startInstant().orElse(Instant.now());
@@ -202,6 +246,13 @@ public final class VmmSupervisor {
     } catch (IOException e) {
       return ProcessHandle.of(pid).flatMap(h -> h.info().arguments())
           .map(args -> String.join(" ", args).contains(text)).orElse(false);
+    }
+  }
+
+  /** The VM has left the node: its cgroup goes too. */
+  public void removeCgroup(StateDirectory state) {
+    if (cgroups != null) {
+      cgroups.remove(state.key());
     }
   }
 

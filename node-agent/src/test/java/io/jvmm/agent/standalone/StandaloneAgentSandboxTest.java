@@ -8,6 +8,7 @@ import io.jvmm.crds.v1alpha1.RestartPolicy;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
 import io.jvmm.crds.v1alpha1.VirtualMachineSpec;
 import io.jvmm.domain.ManifestYaml;
+import io.jvmm.domain.VmmOverhead;
 import io.jvmm.testkit.GuestImage;
 import io.jvmm.testkit.KvmSandbox;
 import io.jvmm.testkit.ProcessOutcome;
@@ -55,6 +56,17 @@ class StandaloneAgentSandboxTest {
             + " --allow-root $home > $home/agent.log 2>&1 &",
         "agent=$!",
         "log=$home/vms/default/sandbox-guest/serial.log",
+        // The VMM as the agent started it: confined once its machine is built.
+        "for i in $(seq 1 1200); do",
+        "  pid=$(cat $home/vms/default/sandbox-guest/vmm.pid 2>/dev/null)",
+        "  [[ -n $pid ]] && grep -q '^Seccomp:[[:space:]]*2' /proc/$pid/status 2>/dev/null && break",
+        "  sleep 0.2",
+        "done",
+        "grep -E '^(Uid|CapEff|CapPrm|NoNewPrivs|Seccomp):' /proc/$pid/status | sed 's/^/VMM-STATUS /'",
+        "stat -c 'VMM-DIR %a %u' $home/vms/default/sandbox-guest/vmm",
+        "cg=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/$pid/cgroup)",
+        "echo \"VMM-CGROUP $cg\"",
+        "for f in memory.max memory.swap.max pids.max cpu.max; do echo \"VMM-CGROUP $f $(cat $cg/$f)\"; done",
         // Every JVM start is slow in the nested sandbox: poll files, not jvmm-virsh.
         "for i in $(seq 1 600); do",
         "  kill -0 $agent 2>/dev/null || { echo '--- the agent ended'; cat $home/agent.log; exit 1; }",
@@ -68,6 +80,7 @@ class StandaloneAgentSandboxTest {
         "cat $log",
         "echo '--- vmm log'",
         "tail -5 $home/vms/default/sandbox-guest/vmm.log",
+        "echo \"VMM-PEAK $(cat $home/vms/default/sandbox-guest/memory.peak)\"",
         "kill $agent; wait $agent",
         "grep -q JVMM-GUEST-READY $log || { echo '--- agent log'; cat $home/agent.log; exit 1; }",
         "");
@@ -77,6 +90,22 @@ class StandaloneAgentSandboxTest {
     assertThat(outcome.guest().started()).as(outcome.toString()).isTrue();
     assertThat(outcome.guest().ready()).as(outcome.toString()).isTrue();
     assertThat(outcome.guest().cpusOnline()).isEqualTo(2);
+    assertThat(outcome.output()).containsPattern("VMM-STATUS Uid:\t(21\\d{8})\t\\1\t\\1\t\\1")
+        .contains("VMM-STATUS CapEff:\t0000000000000000").contains("VMM-STATUS CapPrm:\t0000000000000000")
+        .contains("VMM-STATUS NoNewPrivs:\t1").contains("VMM-STATUS Seccomp:\t2")
+        .containsPattern("VMM-DIR 700 21\\d{8}");
+    // Its own cgroup, with the limits of the overhead formula, which the whole run stayed under.
+    long memoryMax = VmmOverhead.memoryLimitBytes(256L << 20, 2);
+    assertThat(outcome.output()).contains("VMM-CGROUP /sys/fs/cgroup/jvmm/default.sandbox-guest\n")
+        .contains("VMM-CGROUP memory.max " + memoryMax + "\n").contains("VMM-CGROUP memory.swap.max 0\n")
+        .contains("VMM-CGROUP pids.max " + VmmOverhead.taskLimit(2, 0) + "\n")
+        .contains("VMM-CGROUP cpu.max 300000 100000\n");
+    java.util.regex.Matcher peak = java.util.regex.Pattern.compile("VMM-PEAK (\\d+)").matcher(outcome.output());
+    assertThat(peak.find()).as(outcome.toString()).isTrue();
+    long peakBytes = Long.parseLong(peak.group(1));
+    System.out.printf("VMM memory.peak %d MiB of memory.max %d MiB (guest RAM 256 MiB, 2 vCPUs)%n", peakBytes >> 20,
+        memoryMax >> 20);
+    assertThat(peakBytes).isBetween(1L, memoryMax - 1);
     assertThat(outcome.output()).containsPattern("sandbox-guest +Stopped")
         .contains("exited with status 0");
   }

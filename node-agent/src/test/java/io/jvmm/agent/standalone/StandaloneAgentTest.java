@@ -208,6 +208,37 @@ class StandaloneAgentTest {
     }
   }
 
+  /**
+   * A VMM that does not answer (here SIGSTOPped) when a new agent starts is adopted, not killed
+   * and not started a second time; it answers again once it runs.
+   */
+  @Test
+  void aStoppedVmmSurvivesAnAgentRestartWithoutASecondVmm() throws Exception {
+    VirtualMachine vm = TestVms.guest("default", "frozen");
+    assertThat(create(vm).ok).isTrue();
+    long pid = awaitVm("frozen", v -> "running".equals(v.qmpStatus)).pid;
+    stopAgent();
+    new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor();
+    try {
+      start();
+      // The new agent reports it once its QMP connection times out; then a few more decisions.
+      awaitVm("frozen", v -> v.pid != null);
+      Thread.sleep(8000);
+      ControlReply.VmLine seen = vm("frozen");
+      assertThat(seen.pid).as(seen.state + " " + seen.message).isEqualTo(pid);
+      assertThat(seen.state).isNotIn("Failed", "Stopped");
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+      // Its launcher shell (which waits for it) names the socket too; nothing else may.
+      assertThat(ProcessHandle.allProcesses().filter(p -> p.pid() != pid && p.info().arguments()
+          .map(a -> String.join(" ", a)).filter(a -> a.contains("vms/default/frozen/vmm/qmp.sock"))
+          .filter(a -> !a.contains("jvmm-launcher")).isPresent()).count())
+          .as("no second VMM for the VM").isZero();
+    } finally {
+      new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+    }
+    assertThat(awaitVm("frozen", v -> "running".equals(v.qmpStatus)).pid).isEqualTo(pid);
+  }
+
   @Test
   void aVmThatNeverRestartsStaysStoppedAfterTheGuestPowersOff() throws Exception {
     VirtualMachine vm = TestVms.guest("default", "gamma");

@@ -124,6 +124,32 @@ class VmmSupervisorTest {
     assertThat(supervisor.adopt(state)).isEmpty();
   }
 
+  /**
+   * A pid recycled by a process that even names the VM's socket is not the VMM: its start time
+   * is not the one recorded when the VMM started.
+   */
+  @Test
+  void aRecycledPidIsNotAdoptedEvenWithTheSocketInItsCommandLine() throws Exception {
+    StateDirectory state = new StateDirectory(dir.resolve("vms"), new VmKey("ns", "recycled"));
+    state.create();
+    Process impostor = new ProcessBuilder("sh", "-c", "sleep 300", "impostor", state.qmpSocket().toString()).start();
+    try {
+      StateDirectory.writeAtomically(state.pidFile(), Long.toString(impostor.pid()));
+      ProcessIdentity real = ProcessIdentity.of(impostor.pid()).orElseThrow();
+      StateDirectory.writeAtomically(state.file(ProcessIdentity.FILE),
+          new ProcessIdentity(real.bootId(), real.startTicks() - 1).text());
+      assertThat(supervisor.adopt(state)).isEmpty();
+      StateDirectory.writeAtomically(state.file(ProcessIdentity.FILE),
+          new ProcessIdentity("another-boot", real.startTicks()).text());
+      assertThat(supervisor.adopt(state)).isEmpty();
+      // The control: with its own identity recorded, the same process is taken for the VMM.
+      StateDirectory.writeAtomically(state.file(ProcessIdentity.FILE), real.text());
+      assertThat(supervisor.adopt(state)).map(VmmProcess::pid).contains(impostor.pid());
+    } finally {
+      impostor.destroyForcibly().waitFor();
+    }
+  }
+
   @Test
   void socketsOfADeepStateDirectoryGoSomewhereShorter() {
     String longName = "n".repeat(63);
@@ -132,6 +158,6 @@ class VmmSupervisorTest {
     assertThat(state.qmpSocket()).isEqualTo(
         new StateDirectory(dir.resolve("vms"), new VmKey("x".repeat(63), longName)).qmpSocket());
     assertThat(new StateDirectory(dir.resolve("vms"), new VmKey("a", "b")).qmpSocket().getParent())
-        .isEqualTo(dir.resolve("vms/a/b").toAbsolutePath());
+        .isEqualTo(dir.resolve("vms/a/b/vmm").toAbsolutePath());
   }
 }

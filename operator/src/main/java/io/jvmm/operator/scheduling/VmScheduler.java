@@ -66,7 +66,8 @@ public final class VmScheduler {
         }
         long freeMemory = node.allocatableMemoryBytes() - used.memoryBytes();
         if (vm.memoryBytes() > freeMemory) {
-            return Optional.of("needs " + mib(vm.memoryBytes()) + " MiB memory, " + mib(Math.max(freeMemory, 0))
+            return Optional.of("needs " + mib(vm.memoryBytes()) + " MiB memory (guest RAM and VMM overhead), "
+                    + mib(Math.max(freeMemory, 0))
                     + " of " + mib(node.allocatableMemoryBytes()) + " MiB free");
         }
         return Optional.empty();

@@ -64,7 +64,7 @@ class VmSchedulerTest {
         Placement placement = scheduler.place(vm(1, 2 * GIB), List.of(node("a", 4, 4 * GIB)), usage, NOW);
 
         assertThat(((Placement.Unschedulable) placement).reasonByNode())
-                .containsEntry("a", "needs 2048 MiB memory, 1024 of 4096 MiB free");
+                .containsEntry("a", "needs 2048 MiB memory (guest RAM and VMM overhead), 1024 of 4096 MiB free");
     }
 
     @Test

@@ -31,6 +31,28 @@ class CommandLineTest {
     }
 
     @Test
+    void theSystemCallFilterIsOnUnlessSandboxOff() throws OptionException {
+        assertThat(parse("-kernel", "/k").seccomp()).isTrue();
+        assertThat(parse("-kernel", "/k", "-sandbox", "on").seccomp()).isTrue();
+        assertThat(parse("-kernel", "/k", "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny")
+                .seccomp()).isTrue();
+        assertThat(parse("-kernel", "/k", "-sandbox", "off").seccomp()).isFalse();
+        assertThatThrownBy(() -> parse("-kernel", "/k", "-sandbox", "on,spawn=allow"))
+                .hasMessageContaining("-sandbox: spawn=allow is not supported: jvmm's filter always denies it");
+        assertThatThrownBy(() -> parse("-kernel", "/k", "-sandbox", "maybe")).hasMessageContaining("-sandbox: use on or off");
+    }
+
+    @Test
+    void theUserToRunAsIsQemusRunWithOrRunas() throws OptionException {
+        assertThat(parse("-kernel", "/k").runAs()).isNull();
+        assertThat(parse("-kernel", "/k", "-run-with", "user=jvmm").runAs()).isEqualTo("jvmm");
+        assertThat(parse("-kernel", "/k", "-runas", "107:107").runAs()).isEqualTo("107:107");
+        assertThatThrownBy(() -> parse("-kernel", "/k", "-run-with", "user=a", "-runas", "b")).hasMessageContaining("twice");
+        assertThatThrownBy(() -> parse("-kernel", "/k", "-run-with", "chroot=/x")).hasMessageContaining("chroot");
+        assertThatThrownBy(() -> parse("-kernel", "/k", "-runas", "")).hasMessageContaining("missing user");
+    }
+
+    @Test
     void cpuModelIsTheHosts() throws OptionException {
         parse("-kernel", "/k", "-cpu", "host");
         parse("-kernel", "/k", "-cpu", "max,migratable=off");
