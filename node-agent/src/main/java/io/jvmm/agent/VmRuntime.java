@@ -64,6 +64,8 @@ final class VmRuntime {
   boolean startRefused;
   /** Whether the VM's earlier status.agent (restart count) was taken over yet. */
   boolean carriedOver;
+  /** The current VMM has answered QMP: from now on silence means it is stopped or hung, not starting. */
+  boolean qmpAnswered;
 
   VmRuntime(VmKey key, AgentSettings settings, VmmSupervisor supervisor, Consumer<VmKey> poke) {
     this.key = key;
@@ -84,6 +86,7 @@ final class VmRuntime {
   void adopt() {
     supervisor.adopt(state).ifPresentOrElse(p -> {
       process = p;
+      qmpAnswered = false;
       hasVirtioConsole = java.nio.file.Files.exists(state.consoleSocket());
       watch(p);
       connectConsoles();
@@ -137,7 +140,12 @@ final class VmRuntime {
       }
     }
     qmpStatus = status;
-    return VmmObservation.running(status).withPowerdownSentAt(powerdownSentAt);
+    if (status != null) {
+      qmpAnswered = true;
+    }
+    VmmObservation seen = status == null && (qmpAnswered || process.adopted()) ? VmmObservation.silent()
+        : VmmObservation.running(status);
+    return seen.withPowerdownSentAt(powerdownSentAt);
   }
 
   /** query-status as last observed. */
@@ -159,13 +167,19 @@ final class VmRuntime {
         .withSerial("unix:" + state.serialSocket() + ",server,nowait"));
     List<String> argv = new ArrayList<>();
     if (settings.privileges() != null) {
-      argv.addAll(settings.privileges().prepare(state, vm));
+      argv.addAll(settings.privileges().prepare(state, vm)); // ends with env -i and its variables
+    } else {
+      argv.add("env");
     }
+    // jvmm opens the VM's files itself beneath these roots, following no symlink (HostFiles).
+    argv.add("JVMM_ALLOWED_ROOTS=" + settings.nodePaths().roots().stream().map(Object::toString)
+        .collect(java.util.stream.Collectors.joining(":")));
     argv.add(VmmCommandLine.DEFAULT_PROGRAM.equals(line.program()) ? settings.vmmProgram() : line.program());
     argv.addAll(line.args());
     hasVirtioConsole = vm.getSpec().devices != null && vm.getSpec().devices.consoles != null
         && !vm.getSpec().devices.consoles.isEmpty();
     process = supervisor.start(state, argv, VmmLimits.of(vm));
+    qmpAnswered = false;
     watch(process);
     connectConsoles();
   }

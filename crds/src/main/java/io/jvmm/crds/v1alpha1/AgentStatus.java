@@ -19,7 +19,8 @@ public class AgentStatus {
   public String nodeName;
 
   @JsonPropertyDescription("The VMM process: Starting, Running, Paused, Stopped (exited as asked or the guest powered"
-      + " off), Failed (exited abnormally) or Absent (no process and nothing left on the node)")
+      + " off), Failed (exited abnormally), Absent (no process and nothing left on the node) or Unknown (the process"
+      + " lives but does not answer QMP: stopped or hung; left as it is, not killed or started again)")
   public VmmState state;
 
   @JsonPropertyDescription("The guest's status as QMP query-status reports it (running, paused, shutdown...)")
@@ -59,6 +60,7 @@ public class AgentStatus {
     @JsonProperty("Paused") PAUSED,
     @JsonProperty("Stopped") STOPPED,
     @JsonProperty("Failed") FAILED,
-    @JsonProperty("Absent") ABSENT
+    @JsonProperty("Absent") ABSENT,
+    @JsonProperty("Unknown") UNKNOWN
   }
 }

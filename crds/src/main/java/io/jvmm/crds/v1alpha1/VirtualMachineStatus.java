@@ -48,6 +48,8 @@ public class VirtualMachineStatus {
     @JsonProperty("Paused") PAUSED,
     @JsonProperty("Stopping") STOPPING,
     @JsonProperty("Stopped") STOPPED,
-    @JsonProperty("Failed") FAILED
+    @JsonProperty("Failed") FAILED,
+    /** The VMM lives but does not answer: what runs is not known. */
+    @JsonProperty("Unknown") UNKNOWN
   }
 }

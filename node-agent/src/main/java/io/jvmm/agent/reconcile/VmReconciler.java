@@ -64,6 +64,10 @@ public final class VmReconciler {
 
   private VmDecision steer(RunState wanted, VmmObservation seen) {
     String qmp = seen.qmpStatus();
+    if (qmp == null && seen.unresponsive()) {
+      return new VmDecision(VmAction.NONE, VmmState.UNKNOWN, "the VMM lives but does not answer QMP (stopped or"
+          + " hung); left as it is: not killed, not started again", null);
+    }
     if (qmp == null) {
       return new VmDecision(VmAction.NONE, VmmState.STARTING, "waiting for the VMM's QMP socket", null);
     }
@@ -121,7 +125,10 @@ public final class VmReconciler {
     if ("paused".equals(seen.qmpStatus()) || "suspended".equals(seen.qmpStatus())) {
       return VmmState.PAUSED;
     }
-    return seen.qmpStatus() == null ? VmmState.STARTING : VmmState.RUNNING;
+    if (seen.qmpStatus() == null) {
+      return seen.unresponsive() ? VmmState.UNKNOWN : VmmState.STARTING;
+    }
+    return VmmState.RUNNING;
   }
 
   private static String policyName(RestartPolicy p) {

@@ -14,31 +14,38 @@ import java.time.Instant;
  * @param powerdownSentAt  when system_powerdown was sent to the live VMM; null if it was not
  * @param recentFailures   ends in a row that were restarted without a long run between
  * @param startRefused     the last start never ran a VMM: the VM is invalid for this node
+ * @param unresponsive     a live VMM that answered QMP before, or was adopted, and does not now
  */
 public record VmmObservation(Process process, String qmpStatus, Integer exitCode, Instant exitedAt,
-    boolean exitRequested, long exitGeneration, Instant powerdownSentAt, int recentFailures, boolean startRefused) {
+    boolean exitRequested, long exitGeneration, Instant powerdownSentAt, int recentFailures, boolean startRefused,
+    boolean unresponsive) {
 
   public enum Process { NONE, RUNNING, EXITED }
 
   public static VmmObservation none() {
-    return new VmmObservation(Process.NONE, null, null, null, false, 0, null, 0, false);
+    return new VmmObservation(Process.NONE, null, null, null, false, 0, null, 0, false, false);
   }
 
   public static VmmObservation running(String qmpStatus) {
-    return new VmmObservation(Process.RUNNING, qmpStatus, null, null, false, 0, null, 0, false);
+    return new VmmObservation(Process.RUNNING, qmpStatus, null, null, false, 0, null, 0, false, false);
+  }
+
+  /** A live VMM that should answer QMP and does not (stopped, hung). */
+  public static VmmObservation silent() {
+    return new VmmObservation(Process.RUNNING, null, null, null, false, 0, null, 0, false, true);
   }
 
   public static VmmObservation exited(Integer code, Instant at, boolean requested, long generation, int failures) {
-    return new VmmObservation(Process.EXITED, null, code, at, requested, generation, null, failures, false);
+    return new VmmObservation(Process.EXITED, null, code, at, requested, generation, null, failures, false, false);
   }
 
   public VmmObservation withPowerdownSentAt(Instant at) {
     return new VmmObservation(process, qmpStatus, exitCode, exitedAt, exitRequested, exitGeneration, at,
-        recentFailures, startRefused);
+        recentFailures, startRefused, unresponsive);
   }
 
   /** The agent would not start this generation of the VM: it cannot run on this node. */
   public static VmmObservation refused(Instant at, long generation) {
-    return new VmmObservation(Process.EXITED, null, null, at, false, generation, null, 0, true);
+    return new VmmObservation(Process.EXITED, null, null, at, false, generation, null, 0, true, false);
   }
 }

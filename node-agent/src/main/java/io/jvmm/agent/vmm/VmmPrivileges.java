@@ -13,18 +13,21 @@ import java.util.Map;
  * What a root agent does so that each VMM runs unprivileged: the VM's own user (from
  * {@link VmmUserAllocator}), its directory for sockets (mode 0700, its user's alone), its
  * writable files handed to it and its read-only ones checked ({@link VmmFileAccess}), the
- * devices opened to a group it gets ({@link DeviceAccess}), and the command that drops to that
+ * devices opened to a group it gets ({@link DeviceAccess}), its taps made for it
+ * ({@link VmmTaps}), and the command that drops to that
  * user ({@link VmmUser#dropPrivileges}). An agent that is not root cannot change user: its VMMs
  * run as itself, which is unprivileged already.
  */
 public final class VmmPrivileges {
   private final VmmUserAllocator users;
   private final DeviceAccess devices;
+  private final VmmTaps taps;
   private final Map<String, String> environment;
 
-  public VmmPrivileges(VmmUserAllocator users, DeviceAccess devices, Map<String, String> environment) {
+  public VmmPrivileges(VmmUserAllocator users, DeviceAccess devices, VmmTaps taps, Map<String, String> environment) {
     this.users = users;
     this.devices = devices;
+    this.taps = taps;
     this.environment = environment;
   }
 
@@ -34,7 +37,7 @@ public final class VmmPrivileges {
       return null;
     }
     return new VmmPrivileges(new VmmUserAllocator(stateRoot, VmmUserAllocator.DEFAULT_FIRST, VmmUserAllocator.DEFAULT_COUNT),
-        DeviceAccess.forNode(VmmUserAllocator.DEFAULT_FIRST - 1), System.getenv());
+        DeviceAccess.forNode(VmmUserAllocator.DEFAULT_FIRST - 1), VmmTaps.forHost(), System.getenv());
   }
 
   static boolean runningAsRoot() {
@@ -68,11 +71,16 @@ public final class VmmPrivileges {
           + "; give other users search permission on the state directories (chmod o+x)");
     }
     VmmFileAccess.grant(state, user, vm);
+    taps.create(state, vm, uid, uid);
     return user.dropPrivileges(environment, own.toString());
   }
 
-  /** The VM has left the node: its files go back to their owners. */
+  /** The VM has left the node: its files go back to their owners, its taps go. */
   public void release(StateDirectory state) throws IOException {
-    VmmFileAccess.restore(state);
+    try {
+      taps.remove(state);
+    } finally {
+      VmmFileAccess.restore(state);
+    }
   }
 }

@@ -55,6 +55,14 @@ class VmReconcilerTest {
   }
 
   @Test
+  void aVmmThatStopsAnsweringIsUnknownAndLeftAlone() {
+    VmDecision d = reconciler.decide(want(RunState.RUNNING, RestartPolicy.ALWAYS), VmmObservation.silent(), NOW);
+    assertThat(d.action()).isEqualTo(VmAction.NONE);
+    assertThat(d.state()).isEqualTo(VmmState.UNKNOWN);
+    assertThat(d.message()).contains("not killed, not started again");
+  }
+
+  @Test
   void waitsForQmpBeforeReportingRunning() {
     VmDecision d = reconciler.decide(want(RunState.RUNNING, RestartPolicy.ALWAYS), VmmObservation.running(null), NOW);
     assertThat(d.action()).isEqualTo(VmAction.NONE);

@@ -102,6 +102,8 @@ public final class VmStatusBuilder {
                     : new Outcome(Phase.STOPPED, false, "Stopped", "the VMM ended" + said, Settling.MOVING);
             case FAILED -> new Outcome(Phase.FAILED, false, "VmmFailed", "the VMM failed"
                     + (agent.exitCode == null ? "" : " with exit status " + agent.exitCode) + said, Settling.STALLED);
+            case UNKNOWN -> new Outcome(Phase.UNKNOWN, false, "Unresponsive", "the VMM does not answer" + said,
+                    Settling.MOVING);
         };
     }
 
@@ -112,6 +114,7 @@ public final class VmStatusBuilder {
             case PAUSED -> Phase.PAUSED;
             case STOPPED, ABSENT -> Phase.STOPPED;
             case FAILED -> Phase.FAILED;
+            case UNKNOWN -> Phase.UNKNOWN;
         };
     }
 

@@ -83,6 +83,16 @@ class VmStatusBuilderTest {
     }
 
     @Test
+    void aVmmThatDoesNotAnswerIsUnknownAndNotSettled() {
+        VirtualMachineStatus status = builder.build(on(RunState.RUNNING, agent(VmmState.UNKNOWN, null, 3)), List.of(), T0);
+
+        assertThat(status.phase).isEqualTo(Phase.UNKNOWN);
+        assertThat(byType(status).get("Ready").getStatus()).isEqualTo("False");
+        assertThat(byType(status).get("Ready").getReason()).isEqualTo("Unresponsive");
+        assertThat(kstatus(status, 3)).isEqualTo("InProgress");
+    }
+
+    @Test
     void aPausedVmIsPausedAndSettled() {
         VirtualMachineStatus status = builder.build(on(RunState.PAUSED, agent(VmmState.PAUSED, "paused", 3)), List.of(), T0);
 

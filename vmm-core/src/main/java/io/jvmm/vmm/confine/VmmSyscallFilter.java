@@ -90,6 +90,7 @@ public final class VmmSyscallFilter {
         allow("uname", "the JVM");
         allow("getrandom", "java.util.Random's seed, hash seeds");
         allow("openat", "files opened after start (kernel and initrd at reset, /proc/self); Landlock confines what");
+        allow("openat2", "kernel and initrd read again at reset, beneath JVMM_ALLOWED_ROOTS (HostFiles)");
         allow("close", "every file descriptor");
         allow("fstat", "files, the JVM");
         allow("newfstatat", "files, the JVM");

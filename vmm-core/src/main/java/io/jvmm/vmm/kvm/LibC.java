@@ -94,6 +94,9 @@ public interface LibC {
     /** syscall(2) for calls the C library does not wrap (seccomp, landlock, openat2). */
     long syscall(long number, long arg1, long arg2, Pointer arg3);
 
+    /** syscall(2) with four arguments (openat2: dirfd, path, how, size). */
+    long syscall(long number, long arg1, Pointer arg2, Pointer arg3, long arg4);
+
     int setresuid(int ruid, int euid, int suid);
 
     int setresgid(int rgid, int egid, int sgid);

@@ -47,7 +47,7 @@ class VmmSyscallFilterTest {
             "setns", "bpf", "io_uring_setup", "io_uring_enter", "userfaultfd", "init_module", "finit_module",
             "delete_module", "kexec_load", "kexec_file_load", "process_vm_readv", "process_vm_writev",
             "perf_event_open", "reboot", "setuid", "setresuid", "setgid", "memfd_create", "open_tree", "fsopen",
-            "seccomp", "mkdir", "chmod", "wait4", "openat2"})
+            "seccomp", "mkdir", "chmod", "wait4"})
     void dangerousCallsKill(String call) {
         assertThat(decide(call)).as(call).isEqualTo(RET_KILL_PROCESS);
     }

@@ -1,7 +1,10 @@
 package io.jvmm.vmm.arch.x86_64;
 
+import io.jvmm.vmm.host.HostFiles;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -65,8 +68,9 @@ public final class BzImage {
         }
         byte[] first = new byte[1024];
         long fileSize;
-        try (InputStream in = Files.newInputStream(path)) {
-            fileSize = Files.size(path);
+        try (FileChannel file = HostFiles.forThisProcess().openForReading(path);
+             InputStream in = Channels.newInputStream(file)) {
+            fileSize = file.size();
             int n = in.readNBytes(first, 0, first.length);
             if (n < first.length) {
                 throw notBzImage(path, "it is only " + n + " bytes long");

@@ -1,13 +1,13 @@
 package io.jvmm.vmm.arch.x86_64;
 
 import io.jvmm.vmm.memory.GuestMemory;
+import io.jvmm.vmm.host.HostFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Puts a bzImage, its initrd and command line into guest memory the way the Linux 64-bit boot
@@ -88,7 +88,7 @@ public final class DirectKernelBoot {
 
     private static void copyFile(GuestMemory memory, Path file, long offset, long size, long guestAddress, String option)
             throws BootException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = HostFiles.forThisProcess().openForReading(file)) {
             long done = 0;
             while (done < size) {
                 ByteBuffer target = memory.buffer(guestAddress + done, (int) Math.min(COPY_CHUNK, size - done));

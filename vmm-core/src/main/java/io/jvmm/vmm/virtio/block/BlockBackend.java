@@ -1,9 +1,9 @@
 package io.jvmm.vmm.virtio.block;
 
+import io.jvmm.vmm.host.HostFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A raw disk image (-drive file=...,format=raw): opened once when the VMM starts, so that a
@@ -25,8 +25,8 @@ public final class BlockBackend implements AutoCloseable {
     }
 
     public static BlockBackend open(String id, Path file, boolean readOnly, long iops) throws IOException {
-        FileChannel ch = readOnly ? FileChannel.open(file, StandardOpenOption.READ)
-                : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel ch = readOnly ? HostFiles.forThisProcess().openForReading(file)
+                : HostFiles.forThisProcess().openForWriting(file);
         return new BlockBackend(id, file, ch, readOnly, iops);
     }
 

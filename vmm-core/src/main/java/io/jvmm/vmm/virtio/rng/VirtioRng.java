@@ -1,5 +1,6 @@
 package io.jvmm.vmm.virtio.rng;
 
+import io.jvmm.vmm.host.HostFiles;
 import io.jvmm.vmm.virtio.DeferredService;
 import io.jvmm.vmm.virtio.DescriptorChain;
 import io.jvmm.vmm.virtio.DeviceRuntime;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,7 +35,7 @@ public final class VirtioRng extends DeviceIdentity {
 
     /** Opens the entropy source once, at start: a missing file is refused then. */
     public static FileChannel open(Path file) throws IOException {
-        return FileChannel.open(file, StandardOpenOption.READ);
+        return HostFiles.forThisProcess().openForReading(file);
     }
 
     @Override
