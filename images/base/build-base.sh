@@ -2,8 +2,9 @@
 # images/base/build-base.sh: the base image of jvmm's container images, as a `docker save`
 # tarball that Jib takes with tar:// (no registry is reachable from where jvmm is built, and no
 # Docker daemon runs there). Debian bookworm (minbase, from deb.debian.org with debootstrap),
-# plus openjdk-17-jre-headless, bash (bin/jvmm is a bash script) and systemd (systemd-run: the
-# node agent moves VMMs into systemd scopes of their own).
+# plus openjdk-17-jre-headless, bash (bin/jvmm is a bash script), systemd (systemd-run: the
+# node agent moves VMMs into systemd scopes of their own) and iproute2 (the agent makes VMs' taps;
+# setpriv, which drops each VMM to its own user, is util-linux's, in minbase).
 #   images/base/build-base.sh [OUT.tar]   default ${JVMM_CACHE:-~/.cache/jvmm}/images/jvmm-base.tar
 # A no-op when OUT exists (delete it to rebuild). Needs root (debootstrap, chroot).
 # JVMM_BASE_ROOTFS=DIR packs a root file system made before instead of bootstrapping one.
@@ -18,7 +19,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rootfs=${JVMM_BASE_ROOTFS:-$work/rootfs}
 if [[ -z ${JVMM_BASE_ROOTFS:-} ]]; then
-  debootstrap --variant=minbase --include=openjdk-17-jre-headless,systemd,bash \
+  debootstrap --variant=minbase --include=openjdk-17-jre-headless,systemd,bash,iproute2 \
     bookworm "$rootfs" "${JVMM_DEBIAN_MIRROR:-http://deb.debian.org/debian}" >&2
 fi
 # What an image does not need: package caches, documentation, logs.
@@ -42,7 +43,7 @@ config = {
     "config": {"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                        "JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64"]},
     "rootfs": {"type": "layers", "diff_ids": ["sha256:" + digest]},
-    "history": [{"created_by": "images/base/build-base.sh: debootstrap bookworm minbase, openjdk-17-jre-headless, systemd, bash"}],
+    "history": [{"created_by": "images/base/build-base.sh: debootstrap bookworm minbase, openjdk-17-jre-headless, systemd, bash, iproute2"}],
 }
 config_bytes = json.dumps(config, sort_keys=True).encode()
 config_name = hashlib.sha256(config_bytes).hexdigest() + ".json"

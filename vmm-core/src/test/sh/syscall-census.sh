@@ -30,6 +30,8 @@ exec "$here/bin/jvmm-sandbox" --timeout 1500 -- bash -c '
   echo "census: boot, reset by the guest, power-off"
   timeout 300 "$jvmm" -machine q35 -accel kvm -m 256M -smp 2 -kernel "$image/vmlinuz" -initrd "$image/initramfs.img" \
     -append "console=ttyS0 quiet reboot=k" -nodefaults -nographic -serial stdio </dev/null | tail -n 3
+  echo "census: the serial port on a terminal (script gives jvmm one)"
+  script -qec "timeout 300 $jvmm -machine q35 -accel kvm -m 256M -smp 1 -kernel $image/vmlinuz -initrd $image/initramfs.img -append \"console=ttyS0 quiet\" -nodefaults -nographic -no-reboot -serial stdio" /dev/null </dev/null | tail -n 2
   # The control: a JVM under the filter in census mode makes a call it refuses (mkdir); the
   # kernel must log it, or the census above saw nothing because nothing could be seen.
   t=$here/vmm-core/target

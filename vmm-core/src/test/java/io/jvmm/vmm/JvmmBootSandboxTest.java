@@ -44,6 +44,25 @@ class JvmmBootSandboxTest {
     }
 
     /**
+     * On a terminal (script(1) gives jvmm one), as in the demo: jvmm sets it to raw input itself
+     * and sets it back at exit, under its system call filter, which would kill a jvmm that ran
+     * stty for it; the terminal is as it was.
+     */
+    @SandboxTest
+    void onATerminalTheGuestRunsAndTheTerminalIsRestoredUnderTheFilter(KvmSandbox sandbox, GuestImage image) {
+        String jvmm = String.join(" ", ProjectRoot.bin("jvmm").toString(),
+                "-machine q35 -accel kvm -smp 1 -m 256M -kernel", image.kernel().toString(),
+                "-initrd", image.initramfs().toString(), "-append 'console=ttyS0 quiet'",
+                "-nodefaults -no-user-config -nographic -no-reboot -serial stdio");
+        String inner = "stty -a | grep -o -- '-\\?icanon' | sed 's/^/TTY-BEFORE /'; " + jvmm
+                + "; echo JVMM-EXIT=$?; stty -a | grep -o -- '-\\?icanon' | sed 's/^/TTY-AFTER /'";
+        ProcessOutcome outcome = sandbox.runGuest("script", "-qec", inner, "/dev/null");
+
+        assertThat(outcome.output()).as(outcome.toString()).contains("JVMM-GUEST-READY").contains("JVMM-EXIT=0")
+                .contains("TTY-BEFORE icanon").contains("TTY-AFTER icanon").doesNotContain("TTY-AFTER -icanon");
+    }
+
+    /**
      * Started as root, as the QEMU-style command line of a VMM that gives up root itself: once
      * the machine is built, jvmm runs as the user -run-with names, with no capability, under
      * no_new_privs and its system call filter (the default -sandbox on), all the guest's life.

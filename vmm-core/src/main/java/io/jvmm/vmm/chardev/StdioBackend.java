@@ -1,22 +1,27 @@
 package io.jvmm.vmm.chardev;
 
+import io.jvmm.vmm.kvm.LibC;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import jnr.ffi.Pointer;
 
 /**
  * -serial stdio: the VMM's own standard output and input, unbuffered so markers appear at once.
  * On a terminal, input goes to the guest a key at a time without local echo (the guest echoes),
  * as QEMU does; Ctrl-C still ends the VMM, and the terminal's settings are restored at exit.
+ * The terminal is set with the TCGETS and TCSETS ioctls, not stty: at exit jvmm runs under its
+ * system call filter, which kills a process that starts another.
  */
 public final class StdioBackend implements CharBackend {
+    /** The kernel's struct termios on x86_64: four flag words, c_line, c_cc[19]. */
+    private static final int TERMIOS_SIZE = 36, IFLAG = 0, LFLAG = 12, CC = 17, VTIME = 5, VMIN = 6;
+    private static final int ICRNL = 0x100, ICANON = 0x2, ECHO = 0x8;
+    private static final long TCGETS = 0x5401, TCSETS = 0x5402;
+    private static final int STDIN = 0;
     private final OutputStream out = new FileOutputStream(FileDescriptor.out);
-    private String savedTerminal;
+    private Pointer savedTerminal;
 
     @Override
     public OutputStream output() {
@@ -26,9 +31,19 @@ public final class StdioBackend implements CharBackend {
     @Override
     public void connectInput(InputSink sink) {
         if (System.console() != null) {
-            savedTerminal = stty("-g");
-            if (savedTerminal != null) {
-                stty("-icanon", "-echo", "-icrnl", "min", "1", "time", "0");
+            Pointer saved = LibC.allocate(TERMIOS_SIZE);
+            if (LibC.ioctlWith(STDIN, TCGETS, saved) == 0) {
+                Pointer raw = LibC.allocate(TERMIOS_SIZE);
+                byte[] copy = new byte[TERMIOS_SIZE];
+                saved.get(0, copy, 0, TERMIOS_SIZE);
+                raw.put(0, copy, 0, TERMIOS_SIZE);
+                raw.putInt(IFLAG, raw.getInt(IFLAG) & ~ICRNL);
+                raw.putInt(LFLAG, raw.getInt(LFLAG) & ~(ICANON | ECHO));
+                raw.putByte(CC + VMIN, (byte) 1);
+                raw.putByte(CC + VTIME, (byte) 0);
+                if (LibC.ioctlWith(STDIN, TCSETS, raw) == 0) {
+                    savedTerminal = saved;
+                }
             }
         }
         CharBackend.pump("serial-stdin", new FileInputStream(FileDescriptor.in), sink);
@@ -37,25 +52,8 @@ public final class StdioBackend implements CharBackend {
     @Override
     public void close() {
         if (savedTerminal != null) {
-            stty(savedTerminal);
+            LibC.ioctlWith(STDIN, TCSETS, savedTerminal);
             savedTerminal = null;
-        }
-    }
-
-    /** Runs stty on our terminal; returns its output, or null if it failed. */
-    private static String stty(String... args) {
-        List<String> command = new ArrayList<>(List.of("stty"));
-        command.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            return p.waitFor() == 0 ? output : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
         }
     }
 }
