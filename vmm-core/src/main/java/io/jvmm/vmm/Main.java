@@ -12,9 +12,12 @@ import io.jvmm.vmm.chardev.UnixSocketBackend;
 import io.jvmm.vmm.cli.CommandLine;
 import io.jvmm.vmm.cli.OptionException;
 import io.jvmm.vmm.cli.VmConfig;
+import io.jvmm.vmm.confine.Landlock;
 import io.jvmm.vmm.confine.RunAsUser;
 import io.jvmm.vmm.confine.Seccomp;
+import io.jvmm.vmm.confine.VmmFileRules;
 import io.jvmm.vmm.confine.VmmSyscallFilter;
+import io.jvmm.vmm.host.HostFiles;
 import io.jvmm.vmm.kvm.Kvm;
 import io.jvmm.vmm.kvm.KvmException;
 import io.jvmm.vmm.qmp.QmpServer;
@@ -80,6 +83,9 @@ public final class Main {
             return Daemon.start(args, config);
         }
         RunAsUser runAs = runAsUser(config);
+        if (config.seccomp()) {
+            bindFiles(config);
+        }
         BzImage kernel = BzImage.read(config.kernel());
         HostMemory.check(config.memoryBytes());
         StartupTrace.mark("kernel header read");
@@ -149,6 +155,28 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             throw new OptionException("-run-with", e.getMessage());
         }
+    }
+
+    /**
+     * Landlock, with -sandbox on: before jvmm starts any thread of its own (Landlock binds the
+     * calling thread and those it starts), it may open only its command line's files, its socket
+     * directories, device nodes and the JVM's own files ({@link VmmFileRules}). On a kernel without
+     * Landlock this is skipped, said once when the node agent asked for confinement
+     * (JVMM_ALLOWED_ROOTS): openat2 beneath the roots still applies.
+     */
+    private static void bindFiles(VmConfig config) {
+        int abi;
+        try {
+            abi = Landlock.restrictThisThread(VmmFileRules.of(config));
+        } catch (RuntimeException e) {
+            throw new ConfinementException("-sandbox on: cannot restrict file access with Landlock (" + e.getMessage()
+                    + "); -sandbox off runs without it", e);
+        }
+        if (abi == 0 && System.getenv(HostFiles.ROOTS_ENV) != null) {
+            System.err.println("jvmm: this kernel has no Landlock: file access is confined by " + HostFiles.ROOTS_ENV
+                    + " and the VMM's user only");
+        }
+        StartupTrace.mark("landlock abi " + abi);
     }
 
     /** Failing to give up root or to install the filter ends jvmm before the guest runs. */

@@ -1,5 +1,6 @@
 package io.jvmm.vmm.cli;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -94,11 +95,17 @@ public final class CommandLine {
         }
     }
 
-    private static Path path(String option, String value) throws OptionException {
+    /** A file name from the command line; {@link DeviceOptions} takes its file names through here too. */
+    static Path path(String option, String value) throws OptionException {
         if (value.isEmpty()) {
             throw new OptionException(option, "empty file name");
         }
-        return Path.of(value);
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            // A NUL byte cannot come from argv, but parse takes any list: its contract is OptionException only.
+            throw new OptionException(option, "'" + value.replace("\0", "\\0") + "' is not a file name: " + e.getReason());
+        }
     }
 
     private void machine(String option, String value) throws OptionException {
@@ -180,8 +187,12 @@ public final class CommandLine {
         int threads = count(option, "threads", v.take("threads"), 1);
         String max = v.take("maxcpus");
         v.requireAllTaken();
-        int topology = sockets * dies * cores * threads;
-        int total = n != null ? n : topology;
+        // Checked one by one first: their product in an int wraps, and sockets=1073741825,cores=4 came out as 4.
+        if (Math.max(Math.max(sockets, dies), Math.max(cores, threads)) > MAX_CPUS) {
+            throw new OptionException(option, "sockets, dies, cores and threads are each at most " + MAX_CPUS);
+        }
+        long topology = (long) sockets * dies * cores * threads;
+        long total = n != null ? n : topology;
         if (n != null && topology != 1 && topology != n) {
             throw new OptionException(option, "cpus=" + n + " does not match sockets*dies*cores*threads=" + topology);
         }
@@ -191,7 +202,7 @@ public final class CommandLine {
         if (total < 1 || total > MAX_CPUS) {
             throw new OptionException(option, "between 1 and " + MAX_CPUS + " CPUs, not " + total);
         }
-        cpus = total;
+        cpus = (int) total;
     }
 
     private static int count(String option, String key, String text, int absent) throws OptionException {
@@ -254,7 +265,7 @@ public final class CommandLine {
             throw new OptionException(option, "jvmm does not wait for a client before starting: add ',nowait'");
         }
         v.requireAllTaken();
-        return Path.of(v.implied());
+        return path(option, v.implied());
     }
 
     /**

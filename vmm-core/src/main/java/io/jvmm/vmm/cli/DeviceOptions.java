@@ -63,7 +63,7 @@ final class DeviceOptions {
         v.take("discard");
         v.take("media");
         v.requireAllTaken();
-        if (drives.putIfAbsent(id, new Drive(id, Path.of(file), readOnly, limit)) != null) {
+        if (drives.putIfAbsent(id, new Drive(id, CommandLine.path(option, file), readOnly, limit)) != null) {
             throw new OptionException(option, "drive id '" + id + "' is given twice");
         }
     }
@@ -102,9 +102,9 @@ final class DeviceOptions {
             case "pty" -> new Chardev(id, Chardev.Kind.PTY, null);
             case "null" -> new Chardev(id, Chardev.Kind.NULL, null);
             case "stdio" -> new Chardev(id, Chardev.Kind.STDIO, null);
-            case "file" -> new Chardev(id, Chardev.Kind.FILE, Path.of(required(option, v, "path")));
+            case "file" -> new Chardev(id, Chardev.Kind.FILE, CommandLine.path(option, required(option, v, "path")));
             case "socket" -> {
-                Path path = Path.of(required(option, v, "path"));
+                Path path = CommandLine.path(option, required(option, v, "path"));
                 if (!v.takeBoolean("server", false) || v.takeBoolean("wait", true)) {
                     throw new OptionException(option, "socket chardev '" + id + "' must listen without waiting: add server=on,wait=off");
                 }
@@ -130,7 +130,7 @@ final class DeviceOptions {
                 }
             }
             case "rng-random" -> {
-                if (rngSources.putIfAbsent(id, Path.of(required(option, v, "filename"))) != null) {
+                if (rngSources.putIfAbsent(id, CommandLine.path(option, required(option, v, "filename"))) != null) {
                     throw new OptionException(option, "rng id '" + id + "' is given twice");
                 }
             }

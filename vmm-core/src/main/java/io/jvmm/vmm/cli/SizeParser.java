@@ -34,8 +34,14 @@ final class SizeParser {
         if (bytes.signum() <= 0 || bytes.compareTo(BigDecimal.valueOf(1L << 50)) > 0) {
             throw new OptionException(option, "'" + text + "' is not a usable memory size");
         }
-        long b = bytes.longValue();
-        if ((b & ((1 << 20) - 1)) != 0) {
+        long b;
+        try {
+            // Exact: 0.0000001 (a tenth of a byte) must not round down to an empty machine.
+            b = bytes.longValueExact();
+        } catch (ArithmeticException e) {
+            b = -1;
+        }
+        if (b <= 0 || (b & ((1 << 20) - 1)) != 0) {
             throw new OptionException(option, "'" + text + "' is not a whole number of MiB");
         }
         return b;

@@ -97,6 +97,15 @@ public interface LibC {
     /** syscall(2) with four arguments (openat2: dirfd, path, how, size). */
     long syscall(long number, long arg1, Pointer arg2, Pointer arg3, long arg4);
 
+    /** syscall(2) with a pointer first (landlock_create_ruleset: attr, size, flags). */
+    long syscall(long number, Pointer arg1, long arg2, long arg3);
+
+    /** syscall(2) with a pointer third (landlock_add_rule: fd, type, attr, flags). */
+    long syscall(long number, long arg1, long arg2, Pointer arg3, long arg4);
+
+    /** syscall(2) with two plain arguments (landlock_restrict_self: fd, flags). */
+    long syscall(long number, long arg1, long arg2);
+
     int setresuid(int ruid, int euid, int suid);
 
     int setresgid(int rgid, int egid, int sgid);

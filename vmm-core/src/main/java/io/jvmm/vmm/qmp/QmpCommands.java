@@ -36,6 +36,10 @@ final class QmpCommands {
         this.qemuPackage = qemuPackage;
         commands.put("qmp_capabilities", args -> {
             JsonNode enable = args.get("enable");
+            // QEMU's own wording for a non-list: an object here has size() but no element 0.
+            if (enable != null && !enable.isArray()) {
+                throw new QmpError("Invalid parameter type for 'enable', expected: array");
+            }
             if (enable != null && enable.size() > 0) {
                 throw new QmpError("Capability '" + enable.get(0).asText() + "' not available");
             }

@@ -56,7 +56,8 @@ public final class BzImage {
         this.kernelSize = kernelSize;
         this.version = header.getShort(VERSION) & 0xffff;
         this.initrdAddressMax = header.getInt(INITRD_ADDR_MAX) & 0xffffffffL;
-        this.cmdlineSize = header.getInt(CMDLINE_SIZE);
+        // An unsigned field: a kernel that takes 2 GiB or more takes any command line jvmm passes.
+        this.cmdlineSize = (int) Math.min(Integer.MAX_VALUE, header.getInt(CMDLINE_SIZE) & 0xffffffffL);
         this.initSize = header.getInt(INIT_SIZE) & 0xffffffffL;
         this.preferredAddress = header.getLong(PREF_ADDRESS);
     }

@@ -52,6 +52,18 @@ public final class DirectKernelBoot {
             throw new BootException(String.format("-m %dM is too small for this kernel%s: it needs at least %d MiB",
                     ram >> 20, initrd != null ? " and initrd" : "", (needed + (1 << 20) - 1) >> 20));
         }
+        // A small initrd_addr_max pushes the initrd down onto the kernel or below address 0.
+        if (initrd != null && initrdAddress(ram) < Layout.KERNEL_LOAD + kernel.kernelSize()) {
+            throw new BootException(String.format("-initrd %s: its %d bytes do not fit between the kernel and the"
+                    + " highest address this kernel takes an initrd at (initrd_addr_max 0x%x)", initrd, initrdSize,
+                    kernel.initrdAddressMax()));
+        }
+    }
+
+    /** As high as the kernel allows, so that decompression below it has the most room. */
+    private long initrdAddress(long ram) {
+        long top = Math.min(Layout.lowRamEnd(ram), kernel.initrdAddressMax() + 1);
+        return (top - initrdSize) & -4096L;
     }
 
     /** Decompression space from the kernel's preferred address, then the initrd, then some slack. */
@@ -75,9 +87,7 @@ public final class DirectKernelBoot {
         memory.write(Layout.CMDLINE, cmd);
         zeroPage.commandLine(Layout.CMDLINE);
         if (initrd != null) {
-            // As high as the kernel allows, so that decompression below it has the most room.
-            long top = Math.min(Layout.lowRamEnd(ram), kernel.initrdAddressMax() + 1);
-            long address = (top - initrdSize) & -4096L;
+            long address = initrdAddress(ram);
             copyFile(memory, initrd, 0, initrdSize, address, "-initrd");
             zeroPage.ramdisk(address, initrdSize);
         }
