@@ -28,8 +28,9 @@ final class Daemon {
         List<String> jvmArgs = new ArrayList<>(command.subList(0, mainArgs));
         jvmArgs.addAll(List.of(Main.withoutDaemonize(args)));
         try {
-            Path ready = Files.createTempFile("jvmm-daemon", ".ready");
-            Files.delete(ready);
+            // In a directory of its own: the child, bound by Landlock, may make files there and nowhere else.
+            Path readyDir = Files.createTempDirectory("jvmm-daemon");
+            Path ready = readyDir.resolve("ready");
             Path errors = Files.createTempFile("jvmm-daemon", ".err");
             ProcessBuilder pb = new ProcessBuilder(jvmArgs)
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -41,6 +42,7 @@ final class Daemon {
             while (System.nanoTime() < deadline) {
                 if (Files.exists(ready)) {
                     Files.deleteIfExists(ready);
+                    Files.deleteIfExists(readyDir);
                     // Once running, the daemon's stderr goes nowhere, as QEMU's does.
                     Files.deleteIfExists(errors);
                     return 0;
@@ -48,6 +50,7 @@ final class Daemon {
                 if (child.waitFor(20, TimeUnit.MILLISECONDS)) {
                     System.err.print(Files.readString(errors));
                     Files.deleteIfExists(errors);
+                    Files.deleteIfExists(readyDir);
                     return child.exitValue() == 0 ? 1 : child.exitValue();
                 }
             }
@@ -56,6 +59,12 @@ final class Daemon {
         } catch (IOException e) {
             throw new HostException("-daemonize: cannot start jvmm in the background: " + e.getMessage());
         }
+    }
+
+    /** The file the child writes when the VM runs, in a directory of its own; null when not a daemon's child. */
+    static Path readyFile() {
+        String ready = System.getenv(READY_FILE_ENV);
+        return ready == null ? null : Path.of(ready);
     }
 
     /** Called by the child once the VM is about to run: the parent may exit. */

@@ -164,10 +164,19 @@ public final class Main {
      * Landlock this is skipped, said once when the node agent asked for confinement
      * (JVMM_ALLOWED_ROOTS): openat2 beneath the roots still applies.
      */
-    private static void bindFiles(VmConfig config) {
+    private static void bindFiles(VmConfig config) throws HostException {
+        for (Path output : VmmFileRules.outputFiles(config)) {
+            try {
+                if (!Files.exists(output)) {
+                    Files.createFile(output);
+                }
+            } catch (IOException e) {
+                throw new HostException("cannot create " + output + ": " + e.getMessage());
+            }
+        }
         int abi;
         try {
-            abi = Landlock.restrictThisThread(VmmFileRules.of(config));
+            abi = Landlock.restrictThisThread(VmmFileRules.of(config, Daemon.readyFile()));
         } catch (RuntimeException e) {
             throw new ConfinementException("-sandbox on: cannot restrict file access with Landlock (" + e.getMessage()
                     + "); -sandbox off runs without it", e);

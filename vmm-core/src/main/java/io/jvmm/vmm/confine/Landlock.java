@@ -21,7 +21,7 @@ public final class Landlock {
     private static final int PR_SET_NO_NEW_PRIVS = 38, O_PATH = 0x200000;
 
     public static final long EXECUTE = 1, WRITE_FILE = 1 << 1, READ_FILE = 1 << 2, READ_DIR = 1 << 3,
-            REMOVE_FILE = 1 << 5, MAKE_SOCK = 1 << 9, TRUNCATE = 1 << 14, IOCTL_DEV = 1 << 15;
+            REMOVE_FILE = 1 << 5, MAKE_REG = 1 << 8, MAKE_SOCK = 1 << 9, TRUNCATE = 1 << 14, IOCTL_DEV = 1 << 15;
     /** The rights a rule on a file (not a directory) may hold. */
     static final long FILE_RIGHTS = EXECUTE | WRITE_FILE | READ_FILE | TRUNCATE | IOCTL_DEV;
 

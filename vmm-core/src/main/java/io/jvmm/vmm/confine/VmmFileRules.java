@@ -5,9 +5,12 @@ import io.jvmm.vmm.cli.SerialSpec;
 import io.jvmm.vmm.cli.VmConfig;
 import io.jvmm.vmm.confine.Landlock.Rule;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * What jvmm may open once Landlock binds it, from its command line: the guest's files (kernel and
@@ -23,13 +26,35 @@ public final class VmmFileRules {
     static final long DEVICES = Landlock.READ_FILE | Landlock.WRITE_FILE | Landlock.IOCTL_DEV;
     /** A socket made under a staging name, renamed into place, and removed at the end. */
     static final long SOCKET_DIRECTORY = Landlock.MAKE_SOCK | Landlock.REMOVE_FILE;
-    static final long PIDFILE_DIRECTORY = (1L << 8) /* make_reg */ | Landlock.WRITE_FILE | Landlock.TRUNCATE
+    static final long PIDFILE_DIRECTORY = Landlock.MAKE_REG | Landlock.WRITE_FILE | Landlock.TRUNCATE
             | Landlock.REMOVE_FILE;
 
     private VmmFileRules() {}
 
-    public static List<Rule> of(VmConfig config) {
+    /**
+     * The files jvmm makes for output (-serial file:, -chardev file): Landlock grants rights on a
+     * file that exists, so they are made, empty, before the rules are; the backend truncates
+     * them anyway.
+     */
+    public static List<Path> outputFiles(VmConfig config) {
+        List<Path> files = new ArrayList<>();
+        if (config.serial().kind() == SerialSpec.Kind.FILE) {
+            files.add(config.serial().path());
+        }
+        for (DeviceSpec d : config.devices()) {
+            if (d instanceof DeviceSpec.Serial s && s.console() != null && s.console().kind() == DeviceSpec.Chardev.Kind.FILE) {
+                files.add(s.console().path());
+            }
+        }
+        return files;
+    }
+
+    /** {@code readyFile}: where a -daemonize child says it runs (in a directory of its own), or null. */
+    public static List<Rule> of(VmConfig config, Path readyFile) {
         List<Rule> rules = new ArrayList<>();
+        if (readyFile != null) {
+            rules.add(new Rule(parent(readyFile), Landlock.MAKE_REG | Landlock.WRITE_FILE));
+        }
         rules.add(new Rule(config.kernel(), Landlock.READ_FILE));
         if (config.initrd() != null) {
             rules.add(new Rule(config.initrd(), Landlock.READ_FILE));
@@ -73,9 +98,28 @@ public final class VmmFileRules {
                 : new Rule(c.path(), READ_WRITE));
     }
 
-    /** The JVM loads classes and native libraries as it first needs them, long after start. */
+    /**
+     * The JVM loads classes, native libraries and its configuration (java.security, first read
+     * when a security provider is first needed) as it first needs them, long after start. A rule
+     * binds what its path resolves to, so the files a distribution's JDK links to from elsewhere
+     * (Debian's conf/ and lib/ entries point into /etc/java-17-openjdk) get rules of their own.
+     */
     private static void jvm(List<Rule> rules) {
-        rules.add(new Rule(Path.of(System.getProperty("java.home")), READ));
+        Path home = Path.of(System.getProperty("java.home"));
+        rules.add(new Rule(home, READ));
+        for (String dir : new String[] {"conf", "lib"}) {
+            try (Stream<Path> walk = Files.walk(home.resolve(dir), 4)) {
+                walk.filter(Files::isSymbolicLink).forEach(link -> {
+                    try {
+                        rules.add(new Rule(link.toRealPath(), READ));
+                    } catch (IOException e) {
+                        // a dangling link: nothing to read there
+                    }
+                });
+            } catch (IOException e) {
+                // no such directory in this JDK
+            }
+        }
         for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
             if (!entry.isEmpty()) {
                 rules.add(new Rule(Path.of(entry).toAbsolutePath(), READ));
