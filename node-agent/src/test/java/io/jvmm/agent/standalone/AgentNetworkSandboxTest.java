@@ -60,7 +60,9 @@ class AgentNetworkSandboxTest {
         "set -u",
         "home=/tmp/jvmm-agent-net",
         "mkdir -p $home/manifests",
-        "ip link add br-jvmm type bridge && ip addr add 192.168.90.1/24 dev br-jvmm && ip link set br-jvmm up",
+        // The sandbox kernel loads no module by itself for ip(8).
+        "modprobe bridge; ip link add br-jvmm type bridge && ip addr add 192.168.90.1/24 dev br-jvmm"
+            + " && ip link set br-jvmm up || exit 1",
         "cat > $home/manifests/net-guest.yaml <<'MANIFEST'",
         manifest(image) + "MANIFEST",
         root + "/bin/jvmm-agent --mode standalone --home $home --allow-root " + image.directory()
@@ -70,6 +72,7 @@ class AgentNetworkSandboxTest {
         "  kill -0 $agent 2>/dev/null || { echo '--- the agent ended'; cat $home/agent.log; exit 1; }",
         "  grep -q 'GUEST-MAC=' " + state + "/serial.log 2>/dev/null && break",
         "  grep -q 'exited with status' " + state + "/vmm.log 2>/dev/null && break",
+        "  grep -q 'net-guest: FAILED' $home/agent.log && break",
         "  sleep 0.5",
         "done",
         "echo \"TAP owner=$(cat /sys/class/net/tapvm0/owner) vm-uid=$(cat " + state + "/vmm-uid)"
