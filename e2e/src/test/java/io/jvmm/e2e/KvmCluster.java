@@ -41,6 +41,14 @@ final class KvmCluster implements AutoCloseable {
   static final String NO_KVM_NODE = "no-kvm-node";
   static final String SMALL_NODE = "small-node";
   private static final long GIB = 1L << 30;
+  /** The one emulator besides jvmm that this cluster's operator and node allow. */
+  static final String QEMU = "/usr/bin/qemu-system-x86_64";
+
+  private static List<String> withQemuAllowed(List<String> agentArgs) {
+    List<String> args = new ArrayList<>(agentArgs);
+    args.addAll(List.of("--allow-emulator", QEMU));
+    return args;
+  }
 
   final KubernetesClient admin;
   final Kubectl kubectl;
@@ -73,7 +81,9 @@ final class KvmCluster implements AutoCloseable {
     Kubectl kubectl = plane.kubectl(plane.writeKubeconfig(namespace, plane.workDir().resolve(namespace + ".kubeconfig")));
     KvmCluster cluster = new KvmCluster(admin, kubectl, image, namespace);
     try {
-      cluster.open.add(OperatorInCluster.start(plane, List.of(image.directory().toString())));
+      // The shell VM runs on QEMU (shellManifest): the operator and the node list it, as a node
+      // operator would; any other emulator is refused.
+      cluster.open.add(OperatorInCluster.start(plane, List.of(image.directory().toString()), List.of(QEMU)));
       try (InputStream rbac = Files.newInputStream(ProjectRoot.path().resolve("deploy/rbac/node-agent.yaml"))) {
         admin.load(rbac).serverSideApply();
       }
@@ -90,7 +100,8 @@ final class KvmCluster implements AutoCloseable {
       await().atMost(Duration.ofMinutes(1)).until(() -> admin.nodes().withName(KVM_NODE).get() == null);
       admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(KVM_NODE).endMetadata().build()).create();
       cluster.kvmNode = AgentInSandbox.start(sandbox.withTimeout(Duration.ofMinutes(45)), plane,
-          AgentInCluster.token(admin, agents, AgentInCluster.SERVICE_ACCOUNT), KVM_NODE, agents, image, agentArgs);
+          AgentInCluster.token(admin, agents, AgentInCluster.SERVICE_ACCOUNT), KVM_NODE, agents, image,
+          withQemuAllowed(agentArgs));
       cluster.consoleEndpoint = cluster.kvmNode.forward(AgentInSandbox.CONSOLE_PORT);
       // The node takes VMs once its agent has published what it offers. A JVM starting in the
       // sandbox (software emulation) takes a minute alone, many more beside other sandboxes.
@@ -124,7 +135,7 @@ final class KvmCluster implements AutoCloseable {
   /** The test guest with a shell on its serial console, run by QEMU on the node's KVM. */
   String shellManifest(String name) {
     return manifest(image, name, 1, "256MiB", "Always", "console=ttyS0 quiet jvmm.shell=1",
-        "/usr/bin/qemu-system-x86_64");
+        QEMU);
   }
 
   private static String manifest(GuestImage image, String name, int vcpus, String memory, String restartPolicy, String cmdline,

@@ -37,6 +37,12 @@ public final class OperatorInCluster implements AutoCloseable {
      * (the operator validates node paths as the agents do).
      */
     public static OperatorInCluster start(KubeControlPlane plane, List<String> allowedRoots) throws IOException {
+        return start(plane, allowedRoots, List.of());
+    }
+
+    /** As {@link #start(KubeControlPlane, List)}, with these emulators allowed besides jvmm. */
+    public static OperatorInCluster start(KubeControlPlane plane, List<String> allowedRoots, List<String> allowedEmulators)
+            throws IOException {
         try (KubernetesClient admin = plane.newClient("default")) {
             admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(SYSTEM_NAMESPACE)
                     .endMetadata().build()).serverSideApply();
@@ -48,7 +54,7 @@ public final class OperatorInCluster implements AutoCloseable {
         config.setImpersonateUsername(ACCOUNT);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         Operator operator = JvmmOperator.create(client,
-                new OperatorSettings(SYSTEM_NAMESPACE, allowedRoots, List.of(), Optional.of(SYSTEM_NAMESPACE), 0), () -> { });
+                new OperatorSettings(SYSTEM_NAMESPACE, allowedRoots, allowedEmulators, Optional.of(SYSTEM_NAMESPACE), 0), () -> { });
         operator.start();
         return new OperatorInCluster(client, operator);
     }
