@@ -143,7 +143,9 @@ final class VmRuntime {
     if (status != null) {
       qmpAnswered = true;
     }
-    VmmObservation seen = status == null && (qmpAnswered || process.adopted()) ? VmmObservation.silent()
+    // Silence while the agent has asked the VMM to end is the VMM going away, not a hang.
+    boolean ending = quitSentAt != null || powerdownSentAt != null;
+    VmmObservation seen = status == null && !ending && (qmpAnswered || process.adopted()) ? VmmObservation.silent()
         : VmmObservation.running(status);
     return seen.withPowerdownSentAt(powerdownSentAt);
   }
