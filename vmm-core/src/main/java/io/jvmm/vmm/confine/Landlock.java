@@ -4,7 +4,6 @@ import io.jvmm.vmm.kvm.LibC;
 import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import jnr.ffi.Pointer;
 
@@ -113,14 +112,5 @@ public final class Landlock {
             Reference.reachabilityFence(attr);
             LibC.INSTANCE.close(fd);
         }
-    }
-
-    /** The rules' paths and rights, for messages. */
-    public static List<String> describe(List<Rule> rules) {
-        List<String> out = new ArrayList<>();
-        for (Rule r : rules) {
-            out.add(r.path() + "=0x" + Long.toHexString(r.rights()));
-        }
-        return out;
     }
 }
