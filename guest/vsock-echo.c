@@ -2,11 +2,14 @@
  * bin/jvmm-guest-image into the guest's /bin.
  *   vsock-echo listen PORT            accept one connection on PORT, echo it back until EOF
  *   vsock-echo connect CID PORT TEXT  send TEXT, close the sending side, print what comes back
+ *   vsock-echo cid                    print this guest's CID, as the device gives it
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/vm_sockets.h>
 
@@ -16,6 +19,14 @@ int main(int argc, char **argv) {
     struct sockaddr_vm a;
     char buf[4096];
     ssize_t n;
+    if (argc == 2 && strcmp(argv[1], "cid") == 0) {
+        unsigned cid;
+        int fd = open("/dev/vsock", O_RDONLY);
+        if (fd < 0) return fail("/dev/vsock");
+        if (ioctl(fd, IOCTL_VM_SOCKETS_GET_LOCAL_CID, &cid) < 0) return fail("IOCTL_VM_SOCKETS_GET_LOCAL_CID");
+        printf("%u\n", cid);
+        return 0;
+    }
     int s = socket(AF_VSOCK, SOCK_STREAM, 0);
     if (s < 0) return fail("socket");
     memset(&a, 0, sizeof a);
@@ -44,6 +55,6 @@ int main(int argc, char **argv) {
         putchar('\n');
         return 0;
     }
-    fprintf(stderr, "usage: vsock-echo listen PORT | connect CID PORT TEXT\n");
+    fprintf(stderr, "usage: vsock-echo listen PORT | connect CID PORT TEXT | cid\n");
     return 2;
 }

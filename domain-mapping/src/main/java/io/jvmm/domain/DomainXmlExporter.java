@@ -24,8 +24,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * VirtualMachine to libvirt domain XML: the importer's inverse. Fields with no libvirt
- * counterpart (runState, restartPolicy, nodeName, nodeSelector, status) are not written.
+ * VirtualMachine to libvirt domain XML: the importer's inverse. restartPolicy and rebootPolicy
+ * become the lifecycle actions ({@link LifecycleActions}); fields with no libvirt counterpart
+ * (runState, nodeName, nodeSelector, status) are not written.
  */
 public final class DomainXmlExporter {
   private DomainXmlExporter() {
@@ -61,6 +62,9 @@ public final class DomainXmlExporter {
         d.features.gic.version = str(spec.features.gic.version);
       }
     }
+    d.onPoweroff = DomainXml.Text.of(LifecycleActions.onPoweroff(spec.restartPolicy));
+    d.onReboot = DomainXml.Text.of(LifecycleActions.onReboot(spec.rebootPolicy));
+    d.onCrash = DomainXml.Text.of(LifecycleActions.onCrash(spec.restartPolicy));
     boolean anyDevice = spec.devices != null && !DomainXmlImporter.hasNone(spec.devices);
     if (spec.emulator != null || anyDevice) {
       d.devices = new DomainXml.Devices();

@@ -87,6 +87,10 @@ public final class DomainXmlImporter {
     }
     spec.os = os(d.os);
     spec.features = features(d.features);
+    LifecycleActions.Policies policies = LifecycleActions.fromDomain(d.onPoweroff == null ? null : text(d.onPoweroff.value),
+        d.onReboot == null ? null : text(d.onReboot.value), d.onCrash == null ? null : text(d.onCrash.value), problems);
+    spec.restartPolicy = policies.restart();
+    spec.rebootPolicy = policies.reboot();
     if (d.devices != null) {
       spec.emulator = d.devices.emulator == null ? null : text(d.devices.emulator.value);
       Devices devices = devices(d.devices);

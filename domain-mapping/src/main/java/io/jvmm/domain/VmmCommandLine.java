@@ -60,6 +60,9 @@ public record VmmCommandLine(String program, List<String> args) {
     a.add("-nodefaults");
     a.add("-no-user-config");
     a.add("-nographic");
+    if (spec.rebootPolicy == io.jvmm.crds.v1alpha1.RebootPolicy.STOP) {
+      a.add("-no-reboot"); // libvirt's on_reboot destroy: the VMM ends at the guest's reboot
+    }
     add(a, "-qmp", "unix:" + options.effectiveQmpSocket() + ",server,nowait");
     add(a, "-serial", options.effectiveSerial());
     int iothreads = spec.iothreads == null ? 0 : spec.iothreads;

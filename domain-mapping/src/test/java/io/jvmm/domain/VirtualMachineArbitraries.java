@@ -14,6 +14,7 @@ import io.jvmm.crds.v1alpha1.Memballoon;
 import io.jvmm.crds.v1alpha1.NetworkInterface;
 import io.jvmm.crds.v1alpha1.Os;
 import io.jvmm.crds.v1alpha1.PciAddress;
+import io.jvmm.crds.v1alpha1.RebootPolicy;
 import io.jvmm.crds.v1alpha1.RestartPolicy;
 import io.jvmm.crds.v1alpha1.Rng;
 import io.jvmm.crds.v1alpha1.RunState;
@@ -308,11 +309,21 @@ final class VirtualMachineArbitraries {
         });
   }
 
+  /**
+   * The policies a domain's lifecycle actions make: the importer always names a restart policy,
+   * and a reboot policy only when it is not the default.
+   */
+  static Arbitrary<LifecycleActions.Policies> lifecycle() {
+    return Combinators.combine(Arbitraries.of(RestartPolicy.class), Arbitraries.of(RebootPolicy.STOP).injectNull(0.5))
+        .as(LifecycleActions.Policies::new);
+  }
+
   /** A VM with only what libvirt's domain XML can hold. */
   static Arbitrary<VirtualMachine> domainVms() {
     Arbitrary<VirtualMachineSpec> spec = Combinators.combine(memory(), Arbitraries.integers().between(1, 254),
-        maybe(Arbitraries.integers().between(0, 64)), os(), features(), maybe(paths()), maybe(devices()))
-        .as((mem, vcpu, io, os, f, emulator, devices) -> {
+        maybe(Arbitraries.integers().between(0, 64)), os(), features(), maybe(paths()), maybe(devices()),
+        lifecycle())
+        .as((mem, vcpu, io, os, f, emulator, devices, lifecycle) -> {
           VirtualMachineSpec s = new VirtualMachineSpec();
           s.memory = mem;
           s.vcpu = vcpu;
@@ -321,6 +332,8 @@ final class VirtualMachineArbitraries {
           s.features = f;
           s.emulator = emulator;
           s.devices = devices;
+          s.restartPolicy = lifecycle.restart();
+          s.rebootPolicy = lifecycle.reboot();
           return s;
         });
     Arbitrary<String> nameCase = Arbitraries.of("lower", "capitalized");

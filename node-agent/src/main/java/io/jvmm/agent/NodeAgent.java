@@ -174,6 +174,10 @@ public final class NodeAgent implements AutoCloseable {
       case NONE -> {
         return runtime.lastExitMessage;
       }
+      case ENDED -> {
+        source.ended(runtime.key);
+        return runtime.lastExitMessage;
+      }
       case START, RESTART -> {
         if (decision.action() == io.jvmm.agent.reconcile.VmAction.RESTART) {
           runtime.restarts++;

@@ -119,7 +119,12 @@ final class VmRuntime {
       process = null;
       powerdownSentAt = null;
       quitSentAt = null;
-      log.info("{}: VMM ended with status {}{}", key, code, exitRequested ? " (as asked)" : "");
+      if (code != null && code == 0 || exitRequested) {
+        log.info("{}: VMM ended with status {}{}", key, code, exitRequested ? " (as asked)" : "");
+      } else {
+        // Said here too: a transient VM's state directory, and its vmm.log, go with it.
+        log.warn("{}: VMM ended with status {}; its log ends:\n{}", key, code, logTail);
+      }
     }
     if (process == null) {
       if (exitedAt == null) {

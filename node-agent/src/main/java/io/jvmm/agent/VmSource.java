@@ -19,6 +19,13 @@ public interface VmSource extends AutoCloseable {
   /** Every VM meant for this node now. */
   Collection<VmKey> keys();
 
+  /**
+   * The VM's VMM ended and its restart policy does not start it again. A source of transient
+   * VMs (the standalone agent's virsh create) forgets the VM then; others keep it, Stopped.
+   */
+  default void ended(VmKey key) {
+  }
+
   @Override
   default void close() {
   }

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"memory", "vcpu", "iothreads", "os", "features", "emulator", "devices",
-    "runState", "restartPolicy", "nodeName", "nodeSelector"})
+    "runState", "restartPolicy", "rebootPolicy", "nodeName", "nodeSelector"})
 // Rules across fields, so that the API server refuses what one object shows wrong; the rest
 // (addresses naming controllers, shared addresses, node paths) is domain-mapping's validation.
 @ValidationRule(value = "self.os.arch == 'aarch64' ? has(self.features.gic) : !has(self.features.gic)",
@@ -70,9 +70,15 @@ public class VirtualMachineSpec {
   public RunState runState;
 
   @Default("Always")
-  @JsonPropertyDescription("When the operator starts the VMM again after it ended: Always (default), OnFailure"
-      + " (only after an abnormal end, not after a clean guest shutdown) or Never")
+  @JsonPropertyDescription("When the VMM is started again after it ended: Always (default), OnFailure"
+      + " (only after an abnormal end, not after a clean guest shutdown) or Never; libvirt's on_poweroff and on_crash"
+      + " restart/restart, destroy/restart and destroy/destroy")
   public RestartPolicy restartPolicy;
+
+  @Default("Reboot")
+  @JsonPropertyDescription("What a guest's reboot does: Reboot (default; in the same VMM) or Stop (the VMM ends as"
+      + " after a power-off and restartPolicy decides); libvirt's on_reboot restart or destroy")
+  public RebootPolicy rebootPolicy;
 
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @JsonPropertyDescription("Run on this node only, as Pod.spec.nodeName; the scheduler picks one when absent")

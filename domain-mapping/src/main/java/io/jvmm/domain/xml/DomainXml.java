@@ -22,7 +22,8 @@ import java.util.Map;
  */
 @JacksonXmlRootElement(localName = "domain")
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"type", "name", "memory", "vcpu", "iothreads", "os", "features", "devices"})
+@JsonPropertyOrder({"type", "name", "memory", "vcpu", "iothreads", "os", "features", "on_poweroff", "on_reboot",
+    "on_crash", "devices"})
 public class DomainXml {
   @JacksonXmlProperty(isAttribute = true)
   public String type;
@@ -32,6 +33,13 @@ public class DomainXml {
   public Text iothreads;
   public Os os;
   public Features features;
+  /** What the guest's power-off, reboot and crash do: destroy or restart. */
+  @JacksonXmlProperty(localName = "on_poweroff")
+  public Text onPoweroff;
+  @JacksonXmlProperty(localName = "on_reboot")
+  public Text onReboot;
+  @JacksonXmlProperty(localName = "on_crash")
+  public Text onCrash;
   public Devices devices;
 
   /** An element whose only content is text: {@code <vcpu>4</vcpu>}. */

@@ -16,6 +16,11 @@ public enum VmAction {
   POWERDOWN,
   /** QMP quit, and a signal when QMP does not answer: the VMM ends now (virsh destroy). */
   QUIT,
+  /**
+   * Nothing to the VMM, which ended on its own and which the restart policy does not start
+   * again: the VM's source is told, and a transient domain (virsh create) goes, as libvirt's does.
+   */
+  ENDED,
   /** Remove the state directory and report Absent: nothing of the VM is left on the node. */
   CLEAN_UP
 }

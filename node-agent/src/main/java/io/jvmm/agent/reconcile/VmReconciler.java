@@ -108,7 +108,7 @@ public final class VmReconciler {
     RestartPolicy policy = desired.restartPolicy();
     boolean restart = policy == RestartPolicy.ALWAYS || (policy == RestartPolicy.ON_FAILURE && failed);
     if (!restart) {
-      return new VmDecision(VmAction.NONE, state, "the VMM " + how + "; not started again (restartPolicy "
+      return new VmDecision(VmAction.ENDED, state, "the VMM " + how + "; not started again (restartPolicy "
           + policyName(policy) + ")", null);
     }
     Duration delay = backoff.delayAfter(seen.recentFailures());

@@ -8,6 +8,7 @@ import io.jvmm.agent.qmp.UnixSocketStreams;
 import io.jvmm.crds.v1alpha1.AgentStatus;
 import io.jvmm.crds.v1alpha1.RunState;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
+import io.jvmm.domain.DomainXmlExporter;
 import io.jvmm.domain.InvalidVirtualMachineException;
 import io.jvmm.domain.Problem;
 import io.jvmm.domain.VirtualMachineValidator;
@@ -105,8 +106,9 @@ public final class ControlServer implements AutoCloseable {
     }
   }
 
-  private static VmKey key(String name) {
-    return new VmKey(ManifestDirectory.NAMESPACE, name);
+  /** The VM a virsh name means: its manifest name, or the libvirt name its domain XML gave it. */
+  private VmKey key(String name) {
+    return vms.keyFor(name);
   }
 
   ControlReply answer(ControlRequest request) {
@@ -130,7 +132,7 @@ public final class ControlServer implements AutoCloseable {
     reply.vms = new ArrayList<>();
     for (Map.Entry<VmKey, AgentStatus> e : agent.statuses().entrySet()) {
       ControlReply.VmLine row = new ControlReply.VmLine();
-      row.name = e.getKey().name();
+      row.name = vms.get(e.getKey()).map(DomainXmlExporter::domainName).orElse(e.getKey().name());
       AgentStatus s = e.getValue();
       if (s != null) {
         row.state = s.state == null ? null : new com.fasterxml.jackson.databind.ObjectMapper()
@@ -150,7 +152,11 @@ public final class ControlServer implements AutoCloseable {
     return reply;
   }
 
-  /** virsh create: the file goes into the VM directory, under the VM's name, and runs from there. */
+  /**
+   * virsh create: the file goes into the VM directory, under the VM's name, and runs from there,
+   * transient: it goes when the VM ends for good (its restart policy; a domain XML without
+   * lifecycle actions ends when its guest powers off, as libvirt's transient domain does).
+   */
   private ControlReply create(ControlRequest request) throws IOException {
     if (request.content == null) {
       return ControlReply.error("create needs the file's content");
@@ -172,6 +178,7 @@ public final class ControlServer implements AutoCloseable {
     if (existing.isPresent()) {
       return ControlReply.error("a VM named " + name + " exists already (" + existing.get() + "); destroy it first");
     }
+    vms.markTransient(key(name));
     boolean xml = new String(content, StandardCharsets.UTF_8).stripLeading().startsWith("<");
     Path file = vms.directory().resolve(name + (xml ? ".xml" : ".yaml"));
     Path tmp = vms.directory().resolve("." + name + ".tmp");
@@ -184,7 +191,7 @@ public final class ControlServer implements AutoCloseable {
       return ControlReply.error(unusable.get(file));
     }
     ControlReply reply = ControlReply.ok();
-    reply.name = name;
+    reply.name = DomainXmlExporter.domainName(vm);
     return reply;
   }
 

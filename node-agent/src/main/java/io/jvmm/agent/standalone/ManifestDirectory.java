@@ -5,6 +5,7 @@ import io.jvmm.agent.VmSource;
 import io.jvmm.agent.vmm.StateDirectory;
 import io.jvmm.crds.v1alpha1.RunState;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
+import io.jvmm.domain.DomainXmlExporter;
 import io.jvmm.domain.DomainXmlImporter;
 import io.jvmm.domain.InvalidVirtualMachineException;
 import io.jvmm.domain.ManifestYaml;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class ManifestDirectory implements VmSource {
   private static final Logger log = LoggerFactory.getLogger(ManifestDirectory.class);
   static final String RUN_STATE_FILE = "run-state";
+  static final String TRANSIENT_FILE = "transient";
   /** VMs defined by files have no namespace; they live in this one. */
   public static final String NAMESPACE = "default";
 
@@ -179,12 +181,51 @@ public final class ManifestDirectory implements VmSource {
   }
 
   /** The file that defines the VM. */
+  /**
+   * The key for a name as virsh users give it: the VM's name, else the libvirt name of a domain
+   * imported under another (StratoVirt for stratovirt).
+   */
+  public synchronized VmKey keyFor(String name) {
+    VmKey direct = new VmKey(NAMESPACE, name);
+    if (vms.containsKey(direct)) {
+      return direct;
+    }
+    return vms.entrySet().stream()
+        .filter(e -> name != null && name.equals(DomainXmlExporter.domainName(e.getValue().vm)))
+        .map(Map.Entry::getKey).findFirst().orElse(direct);
+  }
+
   public Optional<Path> file(VmKey key) {
     return Optional.ofNullable(vms.get(key)).map(Entry::file);
   }
 
   public Map<Path, String> problems() {
     return new TreeMap<>(problems);
+  }
+
+  /**
+   * virsh create: the VM about to be written is transient, so it goes when its VMM ends for good
+   * ({@link #ended}); a file put into the directory by other means stays, Stopped.
+   */
+  public void markTransient(VmKey key) throws IOException {
+    StateDirectory dir = new StateDirectory(stateRoot, key);
+    dir.create();
+    StateDirectory.writeAtomically(dir.file(TRANSIENT_FILE), "created by virsh create\n");
+  }
+
+  @Override
+  public void ended(VmKey key) {
+    Optional<Path> file = file(key);
+    if (file.isEmpty() || !Files.exists(new StateDirectory(stateRoot, key).file(TRANSIENT_FILE))) {
+      return;
+    }
+    try {
+      log.info("{}: its VMM ended and is not started again: the transient VM goes ({} removed)", key.name(), file.get());
+      Files.deleteIfExists(file.get());
+      scan();
+    } catch (IOException e) {
+      log.warn("{}: cannot remove {}: {}", key.name(), file.get(), e.getMessage());
+    }
   }
 
   /** virsh suspend and resume: the VM's run state, until its file changes or it is destroyed. */

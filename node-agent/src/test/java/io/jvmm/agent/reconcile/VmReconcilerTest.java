@@ -135,7 +135,7 @@ class VmReconcilerTest {
   void onFailureRestartsOnlyAbnormalEnds() {
     DesiredVm onFailure = want(RunState.RUNNING, RestartPolicy.ON_FAILURE);
     VmDecision clean = reconciler.decide(onFailure, VmmObservation.exited(0, NOW, false, 3, 0), NOW.plusSeconds(5));
-    assertThat(clean.action()).isEqualTo(VmAction.NONE);
+    assertThat(clean.action()).as("the source hears that the VM ended").isEqualTo(VmAction.ENDED);
     assertThat(clean.state()).isEqualTo(VmmState.STOPPED);
     assertThat(clean.message()).contains("OnFailure");
     assertThat(reconciler.decide(onFailure, VmmObservation.exited(1, NOW, false, 3, 0), NOW.plusSeconds(5)).action())
@@ -148,7 +148,7 @@ class VmReconcilerTest {
   void neverLeavesAFailedVmFailedUntilTheSpecChanges() {
     VmmObservation failed = VmmObservation.exited(1, NOW, false, 3, 0);
     VmDecision d = reconciler.decide(want(RunState.RUNNING, RestartPolicy.NEVER), failed, NOW.plusSeconds(100));
-    assertThat(d.action()).isEqualTo(VmAction.NONE);
+    assertThat(d.action()).isEqualTo(VmAction.ENDED);
     assertThat(d.state()).isEqualTo(VmmState.FAILED);
     DesiredVm newGeneration = new DesiredVm(RunState.RUNNING, RestartPolicy.NEVER, 4, false);
     assertThat(reconciler.decide(newGeneration, failed, NOW.plusSeconds(100)).action()).isEqualTo(VmAction.START);
