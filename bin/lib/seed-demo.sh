@@ -11,8 +11,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 shell=${1:-}
-work=$(mktemp -d /tmp/jvmm-demo.XXXXXX)
-chmod 0755 "$work"
+# JVMM_DEMO_WORK: where the VM's files, the agent's home and its log go (default: a new /tmp dir).
+work=${JVMM_DEMO_WORK:-$(mktemp -d /tmp/jvmm-demo.XXXXXX)}
+mkdir -p "$work" && chmod 0755 "$work"
 image=$("$here/bin/jvmm-guest-image" --print)
 xml=$("$here/bin/lib/seed-vm.sh" "$work/files" $shell)
 say() { echo "jvmm-demo: $*" >&2; }
@@ -23,7 +24,10 @@ say "bridge qbr0 at 192.168.100.1/24 for the NIC's tap"
 
 agent=()
 cleanup() {
-  [[ ${#agent[@]} -gt 0 ]] && kill "${agent[@]}" 2>/dev/null && wait "${agent[@]}" 2>/dev/null
+  if [[ ${#agent[@]} -gt 0 ]]; then
+    kill "${agent[@]}" 2>/dev/null || true
+    wait "${agent[@]}" 2>/dev/null || true
+  fi
   ip link del qbr0 2>/dev/null || true
 }
 trap cleanup EXIT
