@@ -41,6 +41,8 @@ class StandaloneAgentTest {
   @TempDir
   Path dir;
   private NodeAgent agent;
+  /** Every status the agent reported: NAME STATE exit=CODE. */
+  private final java.util.List<String> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
   private ControlServer control;
   private Path socket;
 
@@ -56,7 +58,8 @@ class StandaloneAgentTest {
         new RestartBackoff(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(10)),
         Duration.ofMillis(300), 64 * 1024);
     ManifestDirectory manifests = new ManifestDirectory(dir.resolve("manifests"), settings.stateRoot());
-    agent = new NodeAgent(settings, manifests, (vm, status) -> { });
+    agent = new NodeAgent(settings, manifests, (vm, status) -> reported.add(vm.getMetadata().getName() + " "
+        + status.state + " exit=" + status.exitCode));
     agent.start();
     control = new ControlServer(socket, agent, manifests);
   }
@@ -240,11 +243,27 @@ class StandaloneAgentTest {
   }
 
   @Test
-  void aVmThatNeverRestartsStaysStoppedAfterTheGuestPowersOff() throws Exception {
-    VirtualMachine vm = TestVms.guest("default", "gamma");
+  void aCreatedVmThatNeverRestartsIsTransientAndGoesWhenTheGuestPowersOff() throws Exception {
+    VirtualMachine vm = TestVms.guest("default", "delta");
     vm.getSpec().os.cmdline = "console=ttyS0 quiet";
     vm.getSpec().restartPolicy = RestartPolicy.NEVER;
     assertThat(create(vm).ok).isTrue();
+    await().atMost(BOOT).pollInterval(Duration.ofMillis(200)).until(() -> reported.contains("delta STOPPED exit=0"));
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> vm("delta") == null);
+    assertThat(dir.resolve("manifests/delta.yaml")).doesNotExist();
+    assertThat(dir.resolve("vms/default/delta")).as("nothing of it left on the node").doesNotExist();
+  }
+
+  @Test
+  void aVmFileThatNeverRestartsStaysStoppedAfterTheGuestPowersOff() throws Exception {
+    VirtualMachine vm = TestVms.guest("default", "gamma");
+    vm.getSpec().os.cmdline = "console=ttyS0 quiet";
+    vm.getSpec().restartPolicy = RestartPolicy.NEVER;
+    vm.setApiVersion(VirtualMachine.API_VERSION);
+    vm.setKind(VirtualMachine.KIND);
+    vm.getMetadata().setNamespace(null);
+    // Put into the directory by hand, not by virsh create: a defined VM, not a transient one.
+    Files.writeString(dir.resolve("manifests/gamma.yaml"), ManifestYaml.write(vm));
     ControlReply.VmLine stopped = awaitVm("gamma", v -> "Stopped".equals(v.state));
     assertThat(stopped.exitCode).isZero();
     assertThat(stopped.pid).isNull();
