@@ -38,6 +38,16 @@ public final class Virtqueue {
         checkRing("descriptor table", desc, 16, (long) DESC_SIZE * size);
         checkRing("available ring", avail, 2, 6 + 2L * size);
         checkRing("used ring", used, 4, 6 + 8L * size);
+        // A used ring over the available ring or the table would let the device's own writes
+        // make chains available or rewrite them: the device would feed itself without end.
+        if (overlap(used, 6 + 8L * size, avail, 6 + 2L * size) || overlap(used, 6 + 8L * size, desc, (long) DESC_SIZE * size)) {
+            throw new GuestError(String.format("queue %d used ring at 0x%x overlaps its available ring at 0x%x"
+                    + " or descriptor table at 0x%x", index, used, avail, desc));
+        }
+    }
+
+    private static boolean overlap(long a, long aLength, long b, long bLength) {
+        return a < b + bLength && b < a + aLength;
     }
 
     private void checkRing(String what, long address, int alignment, long length) {

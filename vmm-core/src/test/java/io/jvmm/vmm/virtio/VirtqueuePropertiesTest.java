@@ -2,6 +2,7 @@ package io.jvmm.vmm.virtio;
 
 import static io.jvmm.vmm.virtio.TestRam.descriptor;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.jvmm.vmm.memory.GuestMemory;
@@ -72,6 +73,15 @@ class VirtqueuePropertiesTest {
         assertThat(RAM.memory.isRam(avail, 6 + 2L * size)).isTrue();
         assertThat(RAM.memory.isRam(used, 6 + 8L * size)).isTrue();
         assertThat(q.size()).isEqualTo(size);
+        assertThat(used + 6 + 8L * size <= avail || avail + 6 + 2L * size <= used).as("used ring apart from the available ring").isTrue();
+        assertThat(used + 6 + 8L * size <= desc || desc + 16L * size <= used).as("used ring apart from the table").isTrue();
+    }
+
+    /** A used ring laid over the available ring would let each chain served make the next one available. */
+    @Example
+    void aUsedRingOverTheAvailableRingIsRefused() {
+        assertThatThrownBy(() -> new Virtqueue(RAM.memory, 0, 32, DESC, AVAIL, AVAIL, true, true))
+                .isInstanceOf(GuestError.class).hasMessageContaining("overlaps");
     }
 
     /** The available index wraps from 65535 to 0 in the middle of a batch. */
