@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jvmm.agent.console.ConsoleHub;
 import io.jvmm.agent.reconcile.DesiredVm;
+import io.jvmm.agent.reconcile.VmAction;
 import io.jvmm.agent.reconcile.VmDecision;
 import io.jvmm.agent.reconcile.VmReconciler;
 import io.jvmm.agent.reconcile.VmmObservation;
@@ -15,10 +16,13 @@ import io.jvmm.crds.v1alpha1.AgentStatus;
 import io.jvmm.crds.v1alpha1.AgentStatus.VmmState;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
 import io.jvmm.domain.InvalidVirtualMachineException;
+import io.jvmm.domain.NodeExclusiveResources;
+import io.jvmm.domain.Problem;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -179,7 +183,14 @@ public final class NodeAgent implements AutoCloseable {
         return runtime.lastExitMessage;
       }
       case START, RESTART -> {
-        if (decision.action() == io.jvmm.agent.reconcile.VmAction.RESTART) {
+        Optional<Problem> clash = NodeExclusiveResources.clash(NodeExclusiveResources.of(vm.getSpec()),
+            heldByOtherVms(runtime.key));
+        runtime.waitingForResource = clash.isPresent();
+        if (clash.isPresent()) {
+          // Not started, and tried again on each resync: it starts once the other VM lets go.
+          return "the VM cannot run on this node now: " + clash.get();
+        }
+        if (decision.action() == VmAction.RESTART) {
           runtime.restarts++;
           runtime.recentFailures++;
         }
@@ -218,10 +229,31 @@ public final class NodeAgent implements AutoCloseable {
     return null;
   }
 
+  /**
+   * Which VM of this node holds each of the node's exclusive resources (vsock CIDs, taps, host
+   * devices): those with a live VMM other than {@code except}, as each was started (an adopted
+   * one as its spec says now).
+   */
+  private Map<String, String> heldByOtherVms(VmKey except) {
+    Map<String, String> held = new java.util.HashMap<>();
+    for (VmRuntime r : runtimes.values()) {
+      if (r.key.equals(except) || r.process == null) {
+        continue;
+      }
+      List<NodeExclusiveResources.Resource> holds = r.holds != null ? r.holds
+          : source.get(r.key).map(vm -> NodeExclusiveResources.of(vm.getSpec())).orElse(List.of());
+      holds.forEach(resource -> held.putIfAbsent(resource.name(), r.key.toString()));
+    }
+    return held;
+  }
+
   private void report(VmRuntime runtime, VirtualMachine vm, VmDecision decision, String message) {
     AgentStatus status = new AgentStatus();
     status.nodeName = settings.nodeName();
-    status.state = decision.state();
+    boolean waiting = runtime.waitingForResource && runtime.process == null
+        && (decision.action() == VmAction.START
+            || decision.action() == VmAction.RESTART);
+    status.state = waiting ? VmmState.FAILED : decision.state();
     status.message = message != null ? message : decision.message();
     if (runtime.process != null) {
       status.pid = runtime.process.pid();

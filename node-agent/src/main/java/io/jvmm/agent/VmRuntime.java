@@ -12,6 +12,7 @@ import io.jvmm.agent.vmm.VmmSupervisor;
 import io.jvmm.crds.v1alpha1.AgentStatus;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
 import io.jvmm.domain.InvalidVirtualMachineException;
+import io.jvmm.domain.NodeExclusiveResources;
 import io.jvmm.domain.VmmCommandLine;
 import io.jvmm.domain.VmmLaunchOptions;
 import java.io.IOException;
@@ -66,6 +67,10 @@ final class VmRuntime {
   boolean carriedOver;
   /** The current VMM has answered QMP: from now on silence means it is stopped or hung, not starting. */
   boolean qmpAnswered;
+  /** What the current VMM holds on the node alone, as its spec was when it started; null for one adopted. */
+  List<NodeExclusiveResources.Resource> holds;
+  /** The last start waited for a resource another VM of the node holds: the state to report is Failed. */
+  boolean waitingForResource;
 
   VmRuntime(VmKey key, AgentSettings settings, VmmSupervisor supervisor, Consumer<VmKey> poke) {
     this.key = key;
@@ -86,6 +91,7 @@ final class VmRuntime {
   void adopt() {
     supervisor.adopt(state).ifPresentOrElse(p -> {
       process = p;
+      holds = null;
       qmpAnswered = false;
       hasVirtioConsole = java.nio.file.Files.exists(state.consoleSocket());
       watch(p);
@@ -186,6 +192,7 @@ final class VmRuntime {
     hasVirtioConsole = vm.getSpec().devices != null && vm.getSpec().devices.consoles != null
         && !vm.getSpec().devices.consoles.isEmpty();
     process = supervisor.start(state, argv, VmmLimits.of(vm));
+    holds = NodeExclusiveResources.of(vm.getSpec());
     qmpAnswered = false;
     watch(process);
     connectConsoles();

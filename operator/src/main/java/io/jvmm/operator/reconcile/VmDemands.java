@@ -4,6 +4,7 @@ import io.jvmm.crds.v1alpha1.Os;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
 import io.jvmm.crds.v1alpha1.VirtualMachineSpec;
 import io.jvmm.domain.MemorySize;
+import io.jvmm.domain.NodeExclusiveResources;
 import io.jvmm.domain.VmmOverhead;
 import io.jvmm.operator.scheduling.VmDemand;
 import java.util.Map;
@@ -23,6 +24,8 @@ final class VmDemands {
         return new VmDemand(arch, spec.vcpu,
                 VmmOverhead.memoryLimitBytes(MemorySize.bytes(spec.memory).longValueExact(), spec.vcpu),
                 Optional.ofNullable(spec.nodeName),
-                spec.nodeSelector == null ? Map.of() : spec.nodeSelector);
+                spec.nodeSelector == null ? Map.of() : spec.nodeSelector,
+                vm.getMetadata().getNamespace() + "/" + vm.getMetadata().getName(),
+                NodeExclusiveResources.of(spec));
     }
 }

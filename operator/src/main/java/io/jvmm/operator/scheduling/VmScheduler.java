@@ -1,5 +1,7 @@
 package io.jvmm.operator.scheduling;
 
+import io.jvmm.domain.NodeExclusiveResources;
+import io.jvmm.domain.Problem;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -10,7 +12,8 @@ import java.util.Optional;
 /**
  * Chooses a node for a VM.  A node qualifies when its agent heartbeats, its architecture
  * matches, it has KVM, it satisfies spec.nodeName and spec.nodeSelector, and its allocatable
- * vCPUs and memory, less what its VMs hold, cover the VM.  Among qualifying nodes it takes the
+ * vCPUs and memory, less what its VMs hold, cover the VM, and none of its VMs holds the vsock
+ * CID, a tap or a host device the VM must have alone.  Among qualifying nodes it takes the
  * one with the most free memory (spreading VMs, the usual first choice of a VM scheduler),
  * then the name, so that the same inputs always give the same node.
  */
@@ -70,7 +73,7 @@ public final class VmScheduler {
                     + mib(Math.max(freeMemory, 0))
                     + " of " + mib(node.allocatableMemoryBytes()) + " MiB free");
         }
-        return Optional.empty();
+        return NodeExclusiveResources.clash(vm.exclusive(), used.heldBy()).map(Problem::toString);
     }
 
     private static long mib(long bytes) {

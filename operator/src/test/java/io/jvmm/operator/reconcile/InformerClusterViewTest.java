@@ -46,6 +46,27 @@ class InformerClusterViewTest {
     }
 
     @Test
+    void theVsockCidOfAVmOnANodeIsHeldThereInItsName() throws Exception {
+        VirtualMachine a = ManifestYaml.read("""
+                apiVersion: jvmm.io/v1alpha1
+                kind: VirtualMachine
+                metadata: {name: a, namespace: ns}
+                spec:
+                    memory: 256MiB
+                    vcpu: 1
+                    os: {arch: x86_64, machine: q35, kernel: /var/lib/jvmm/vmlinuz}
+                    devices:
+                        vsock: {model: virtio, cid: {address: 7}}
+                """.getBytes(StandardCharsets.UTF_8));
+        a.setStatus(new VirtualMachineStatus());
+        a.getStatus().nodeName = "node-1";
+
+        assertThat(InformerClusterView.usage(List.of(a), new PlacementLedger(), "ns/b").get("node-1").heldBy())
+                .containsExactly(Map.entry("vsock CID 7", "ns/a"));
+        assertThat(InformerClusterView.usage(List.of(a), new PlacementLedger(), "ns/a")).doesNotContainKey("node-1");
+    }
+
+    @Test
     void aVmDeletedBeforeTheCacheShowedItsPlacementFreesItsRoom() throws Exception {
         PlacementLedger ledger = new PlacementLedger();
         ledger.record("ns", "gone", "node-1", VmDemands.of(vm("gone", 2, null)));

@@ -2,6 +2,7 @@ package io.jvmm.operator.scheduling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jvmm.domain.NodeExclusiveResources.Resource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -76,6 +77,28 @@ class VmSchedulerTest {
         assertThat(scheduler.place(pinned, nodes, Map.of(), NOW)).isEqualTo(new Placement.OnNode("b"));
         assertThat(((Placement.Unschedulable) scheduler.place(selective, nodes, Map.of(), NOW)).reasonByNode())
                 .containsEntry("a", "label zone=b of spec.nodeSelector is 'a'");
+    }
+
+    @Test
+    void aVsockCidATapOrAHostDeviceHeldOnANodeKeepsTheVmOffIt() {
+        List<NodeReport> nodes = List.of(node("a", 8, 8 * GIB), node("b", 8, 8 * GIB));
+        Resource cid = new Resource("vsock CID 3", "spec.devices.vsock.cid.address");
+        Resource tap = new Resource("tap vnet0", "spec.devices.interfaces[0].target.dev");
+        Resource pci = new Resource("host PCI device 0000:03:00.0", "spec.devices.hostdevs[0].source.address");
+        VmDemand held = new VmDemand("x86_64", 1, GIB, Optional.empty(), Map.of(), "default/first", List.of(cid, tap, pci));
+        Map<String, NodeUsage> usage = Map.of("a", NodeUsage.NONE.plus(held));
+
+        for (Resource wanted : List.of(cid, tap, pci)) {
+            VmDemand second = new VmDemand("x86_64", 1, GIB, Optional.empty(), Map.of(), "default/second", List.of(wanted));
+            assertThat(scheduler.place(second, nodes, usage, NOW)).isEqualTo(new Placement.OnNode("b"));
+            VmDemand pinned = new VmDemand("x86_64", 1, GIB, Optional.of("a"), Map.of(), "default/second", List.of(wanted));
+            assertThat(((Placement.Unschedulable) scheduler.place(pinned, nodes, usage, NOW)).reasonByNode())
+                    .containsEntry("a", wanted.field() + ": " + wanted.name()
+                            + " is held by VM default/first on this node; choose another or stop that VM");
+        }
+        VmDemand other = new VmDemand("x86_64", 1, GIB, Optional.of("a"), Map.of(), "default/third",
+                List.of(new Resource("vsock CID 4", "spec.devices.vsock.cid.address")));
+        assertThat(scheduler.place(other, nodes, usage, NOW)).isEqualTo(new Placement.OnNode("a"));
     }
 
     @Test
