@@ -26,7 +26,7 @@ import java.util.function.Function;
 /**
  * VirtualMachine to libvirt domain XML: the importer's inverse. restartPolicy and rebootPolicy
  * become the lifecycle actions ({@link LifecycleActions}); fields with no libvirt counterpart
- * (runState, nodeName, nodeSelector, status) are not written.
+ * (runState, updatePolicy, nodeName, nodeSelector, status) are not written.
  */
 public final class DomainXmlExporter {
   private DomainXmlExporter() {

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * control plane, the operator, a node agent in a KVM sandbox) with the real {@code kubectl} and
  * the plugin {@code bin/kubectl-vm} run as processes: examples/guest-vm.yaml applied as written
  * and Ready, its shell typed into through {@code kubectl vm console} by a user who may use VMs
- * and their consoles but not read Nodes, suspended (the guest's clock stops) and resumed,
+ * and their consoles but not read Nodes, suspended (the guest's clock stops) and resumed, its
+ * memory changed (RestartRequired, applied by {@code kubectl vm restart}),
  * destroyed (its VMM gone on the node, seen with {@code bin/jvmm-cluster exec}); a manifest the
  * CRD's CEL rules refuse; a VM too big for any node; a domain XML exported and created again with
  * {@code kubectl vm create}; then {@code bin/jvmm-cluster down} stops it all.
@@ -192,6 +193,36 @@ class KubectlVmUserPathTest {
 
   @Test
   @Order(4)
+  void aChangedMemorySaysRestartRequiredUntilKubectlVmRestartAppliesIt() throws Exception {
+    String pid = kubectl.run("get", "vm", VM, "-o", "jsonpath={.status.agent.pid}").orThrow().stdout().strip();
+    kubectl.run("patch", "vm", VM, "--type=merge", "-p", "{\"spec\":{\"memory\":\"384MiB\"}}").orThrow();
+
+    waitCondition(VM, "RestartRequired", "True");
+    assertThat(kubectl.run("get", "vm", VM, "-o", "jsonpath={.status.conditions[?(@.type==\"RestartRequired\")].message}")
+        .orThrow().stdout()).startsWith("spec.memory changed since the VMM started").contains("kubectl vm restart");
+    assertThat(kubectl.run("get", "vm", VM, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}/"
+        + "{.status.conditions[?(@.type==\"Stalled\")].reason}/{.status.agent.pid}").orThrow().stdout())
+        .as("the running VM stays Ready, its VMM untouched; kstatus's Stalled says why it is not settled")
+        .isEqualTo("True/RestartRequired/" + pid);
+
+    long t0 = System.nanoTime();
+    assertThat(vm("restart", VM).stdout).contains("restart requested");
+    await().atMost(BOOT).pollInterval(Duration.ofSeconds(1)).until(() -> kubectl.run("get", "vm", VM, "-o",
+        "jsonpath={.status.agent.pid}/{.status.conditions[?(@.type==\"RestartRequired\")].status}").stdout().strip(),
+        s -> !s.startsWith(pid + "/") && s.endsWith("/False"));
+    waitReady(VM);
+    String memTotal = await().atMost(BOOT).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+        .until(() -> console(VM, "grep MemTotal /proc/meminfo\n", "MemTotal: +\\d+").text,
+            t -> Pattern.compile("MemTotal: +\\d+").matcher(t).find());
+    Matcher m = Pattern.compile("MemTotal: +(\\d+)").matcher(memTotal);
+    assertThat(m.find()).isTrue();
+    System.out.printf("E2E: kubectl vm restart -> a new VMM with the changed memory, Ready: %d s (MemTotal %s kB)%n",
+        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), m.group(1));
+    assertThat(Long.parseLong(m.group(1))).as("MemTotal of a 384 MiB guest, more than 256 MiB holds").isGreaterThan(300_000L);
+  }
+
+  @Test
+  @Order(5)
   void destroyEndsTheVmmOnTheNodeAndDeletesTheVm() throws Exception {
     // Exported first, for the domain XML step below.
     String xml = vm("export", VM).stdout;
@@ -211,7 +242,7 @@ class KubectlVmUserPathTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aManifestTheCelRulesRefuseIsRefusedByKubectlApplyWithTheRulesMessage() throws Exception {
     Path bad = files.resolve("no-acpi.yaml");
     Files.writeString(bad, Files.readString(exampleGuest("no-acpi")).replace("acpi: true", "acpi: false"));
@@ -222,7 +253,7 @@ class KubectlVmUserPathTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aVmTooBigForAnyNodeIsUnschedulable() throws Exception {
     Path huge = files.resolve("huge.yaml");
     Files.writeString(huge, Files.readString(exampleGuest("huge")).replace("memory: 256MiB", "memory: 64GiB")
@@ -238,7 +269,7 @@ class KubectlVmUserPathTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aDomainXmlCreatedWithKubectlVmCreateBoots() {
     vm("create", files.resolve("guest.xml").toString());
     waitReady("guest-xml");

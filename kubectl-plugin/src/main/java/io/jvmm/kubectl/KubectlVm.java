@@ -27,7 +27,7 @@ import picocli.CommandLine.ScopeType;
     description = "Creates, drives and attaches to jvmm VirtualMachines (group jvmm.io), as virsh does domains.",
     subcommands = {VmCreate.class, VmRunStateChange.Suspend.class, VmRunStateChange.Resume.class,
         VmRunStateChange.Start.class, VmRunStateChange.Stop.class, VmRunStateChange.Shutdown.class,
-        VmDestroy.class, VmList.class, ConsoleCommand.class, VmImport.class, VmExport.class},
+        VmDestroy.class, VmRestart.class, VmList.class, ConsoleCommand.class, VmImport.class, VmExport.class},
     footer = "%nExit codes: 0 done, 1 refused or failed (as kubectl).")
 public final class KubectlVm implements Callable<Integer> {
   static final String FIELD_MANAGER = "kubectl-vm";

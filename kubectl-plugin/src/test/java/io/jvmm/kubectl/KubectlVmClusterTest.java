@@ -14,6 +14,7 @@ import io.jvmm.testkit.ProjectRoot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,6 +94,19 @@ class KubectlVmClusterTest {
     // The applier's next apply sets its value back, without a conflict to resolve.
     ns.client().resource(applied).fieldManager("kustomize-controller").forceConflicts().serverSideApply();
     assertThat(vm(ns, "stratovirt").getSpec().runState).isEqualTo(RunState.RUNNING);
+
+    // restart marks the time it asked, as kubectl rollout restart does; the spec stays as applied.
+    Instant asked = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    PluginRun restart = PluginRun.run(ns, "restart", "stratovirt");
+    assertThat(restart.exitCode()).as(restart.stderr()).isZero();
+    assertThat(restart.stdout()).isEqualTo("virtualmachine.jvmm.io/stratovirt restart requested\n");
+    VirtualMachine restarted = vm(ns, "stratovirt");
+    assertThat(Instant.parse(restarted.getMetadata().getAnnotations().get(VirtualMachine.RESTARTED_AT_ANNOTATION)))
+        .isAfterOrEqualTo(asked);
+    assertThat(restarted.getSpec().runState).isEqualTo(RunState.RUNNING);
+    ns.client().resource(applied).fieldManager("kustomize-controller").forceConflicts().serverSideApply();
+    assertThat(vm(ns, "stratovirt").getMetadata().getAnnotations()).as("an applier that does not own it leaves it")
+        .containsKey(VirtualMachine.RESTARTED_AT_ANNOTATION);
 
     PluginRun destroy = PluginRun.run(ns, "destroy", "stratovirt");
     assertThat(destroy.exitCode()).as(destroy.stderr()).isZero();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jvmm.agent.console.ConsoleHub;
 import io.jvmm.agent.reconcile.DesiredVm;
+import io.jvmm.agent.reconcile.SpecChanges;
 import io.jvmm.agent.reconcile.VmAction;
 import io.jvmm.agent.reconcile.VmDecision;
 import io.jvmm.agent.reconcile.VmReconciler;
@@ -146,6 +147,9 @@ public final class NodeAgent implements AutoCloseable {
         runtime.generation = desired.generation();
       }
       VmmObservation seen = runtime.observe();
+      if (vm.isPresent()) {
+        seen = withSpecDrift(runtime, vm.get(), seen);
+      }
       VmDecision decision = reconciler.decide(desired, seen, Instant.now());
       String message = act(runtime, vm.orElse(null), decision);
       if (vm.isEmpty() && runtime.cleanedUp) {
@@ -162,6 +166,22 @@ public final class NodeAgent implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("{}: reconcile failed", key, e);
     }
+  }
+
+  /** What changed since the live VMM started, and whether kubectl vm restart asked for a new one since. */
+  private static VmmObservation withSpecDrift(VmRuntime runtime, VirtualMachine vm, VmmObservation seen) {
+    if (runtime.process == null) {
+      runtime.specDrift = List.of();
+      return seen;
+    }
+    if (runtime.startedSpec == null) {
+      // Adopted from an agent that kept no record: taken to run what the spec says now.
+      runtime.recordStart(vm);
+    }
+    runtime.specDrift = SpecChanges.needingRestart(runtime.startedSpec, JSON.valueToTree(vm.getSpec()));
+    String mark = VmRuntime.restartMark(vm);
+    boolean asked = mark != null && !mark.equals(runtime.startedRestartMark);
+    return seen.withSpecDrift(runtime.specDrift, asked);
   }
 
   /** A new agent goes on counting restarts where the last one's status left off. */
@@ -272,6 +292,7 @@ public final class NodeAgent implements AutoCloseable {
       status.logTail = runtime.logTail;
     }
     status.observedGeneration = vm.getMetadata().getGeneration();
+    status.restartRequiredBy = runtime.process == null || runtime.specDrift.isEmpty() ? null : runtime.specDrift;
     String json;
     try {
       json = JSON.writeValueAsString(status);

@@ -11,6 +11,9 @@ import io.jvmm.agent.vmm.VmmProcess;
 import io.jvmm.agent.vmm.VmmSupervisor;
 import io.jvmm.crds.v1alpha1.AgentStatus;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jvmm.domain.InvalidVirtualMachineException;
 import io.jvmm.domain.NodeExclusiveResources;
 import io.jvmm.domain.VmmCommandLine;
@@ -33,6 +36,8 @@ final class VmRuntime {
   private static final Logger log = LoggerFactory.getLogger(VmRuntime.class);
   /** After quit, how long before the VMM gets SIGKILL. */
   static final Duration QUIT_PATIENCE = Duration.ofSeconds(10);
+  private static final String STARTED_FILE = "started.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   final VmKey key;
   final StateDirectory state;
@@ -71,6 +76,11 @@ final class VmRuntime {
   List<NodeExclusiveResources.Resource> holds;
   /** The last start waited for a resource another VM of the node holds: the state to report is Failed. */
   boolean waitingForResource;
+  /** The spec the live VMM was started from, and the restart mark then; null while unknown (adopted, no record). */
+  JsonNode startedSpec;
+  String startedRestartMark;
+  /** Spec fields changed since the live VMM started that only a new one applies, as last reconciled. */
+  List<String> specDrift = List.of();
 
   VmRuntime(VmKey key, AgentSettings settings, VmmSupervisor supervisor, Consumer<VmKey> poke) {
     this.key = key;
@@ -92,6 +102,7 @@ final class VmRuntime {
     supervisor.adopt(state).ifPresentOrElse(p -> {
       process = p;
       holds = null;
+      readStartRecord();
       qmpAnswered = false;
       hasVirtioConsole = java.nio.file.Files.exists(state.consoleSocket());
       watch(p);
@@ -193,9 +204,44 @@ final class VmRuntime {
         && !vm.getSpec().devices.consoles.isEmpty();
     process = supervisor.start(state, argv, VmmLimits.of(vm));
     holds = NodeExclusiveResources.of(vm.getSpec());
+    recordStart(vm);
     qmpAnswered = false;
     watch(process);
     connectConsoles();
+  }
+
+  /**
+   * Keeps the spec and restart mark this VMM starts from, in memory and in the state directory
+   * (started.json), so that a later agent that adopts the VMM knows what it runs.
+   */
+  void recordStart(VirtualMachine vm) {
+    startedSpec = JSON.valueToTree(vm.getSpec());
+    startedRestartMark = restartMark(vm);
+    ObjectNode record = JSON.createObjectNode();
+    record.set("spec", startedSpec);
+    record.put("restartMark", startedRestartMark);
+    try {
+      StateDirectory.writeAtomically(state.file(STARTED_FILE), JSON.writeValueAsString(record));
+    } catch (IOException e) {
+      log.warn("{}: cannot record the spec the VMM started from: {}", key, e.getMessage());
+    }
+  }
+
+  /** What started.json says the adopted VMM started from; nothing when no agent recorded it. */
+  private void readStartRecord() {
+    try {
+      JsonNode record = JSON.readTree(state.file(STARTED_FILE).toFile());
+      startedSpec = record.get("spec");
+      startedRestartMark = record.hasNonNull("restartMark") ? record.get("restartMark").asText() : null;
+    } catch (IOException | RuntimeException e) {
+      startedSpec = null;
+      startedRestartMark = null;
+    }
+  }
+
+  static String restartMark(VirtualMachine vm) {
+    var annotations = vm.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(VirtualMachine.RESTARTED_AT_ANNOTATION);
   }
 
   private void watch(VmmProcess p) {

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"nodeName", "state", "qmpStatus", "pid", "restarts", "exitCode", "message", "logTail",
-    "startedAt", "observedGeneration", "consoleEndpoint", "consoleCertSha256"})
+    "startedAt", "observedGeneration", "restartRequiredBy", "consoleEndpoint", "consoleCertSha256"})
 public class AgentStatus {
 
   @JsonPropertyDescription("The node whose agent wrote this")
@@ -46,6 +46,10 @@ public class AgentStatus {
 
   @JsonPropertyDescription("The metadata.generation of the spec the agent acted on")
   public Long observedGeneration;
+
+  @JsonPropertyDescription("Spec fields that changed since the running VMM started and that only a new VMM applies"
+      + " (kubectl vm restart, or spec.updatePolicy Restart); absent when it runs as its spec asks")
+  public java.util.List<String> restartRequiredBy;
 
   @JsonPropertyDescription("Where the node agent serves this VM's console, HOST:PORT (kubectl vm console connects"
       + " there with the user's token), so that the VM's users need not read Nodes")

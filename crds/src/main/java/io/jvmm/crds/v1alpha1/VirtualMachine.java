@@ -38,4 +38,10 @@ public class VirtualMachine extends CustomResource<VirtualMachineSpec, VirtualMa
    * "StratoVirt"); the domain's own name is kept here so that export gives it back.
    */
   public static final String DOMAIN_NAME_ANNOTATION = GROUP + "/domain-name";
+  /**
+   * kubectl vm restart sets this to the time it asked (RFC 3339), as kubectl rollout restart
+   * sets kubectl.kubernetes.io/restartedAt: the node agent restarts a running VMM started
+   * before the value changed.
+   */
+  public static final String RESTARTED_AT_ANNOTATION = GROUP + "/restartedAt";
 }

@@ -80,6 +80,12 @@ public class VirtualMachineSpec {
       + " after a power-off and restartPolicy decides); libvirt's on_reboot restart or destroy")
   public RebootPolicy rebootPolicy;
 
+  @Default("Manual")
+  @JsonPropertyDescription("What a change of a running VM's memory, vCPUs, devices or boot does: Manual (default;"
+      + " the VM runs on as it started and status says RestartRequired until kubectl vm restart) or Restart (the"
+      + " node agent powers the guest off and starts a new VMM from the changed spec at once)")
+  public UpdatePolicy updatePolicy;
+
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @JsonPropertyDescription("Run on this node only, as Pod.spec.nodeName; the scheduler picks one when absent")
   public String nodeName;

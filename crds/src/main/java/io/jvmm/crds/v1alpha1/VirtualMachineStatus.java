@@ -20,6 +20,11 @@ public class VirtualMachineStatus {
   public static final String CONDITION_SCHEDULED = "Scheduled";
   /** Condition type: the guest's vCPUs are stopped (virsh suspend). */
   public static final String CONDITION_PAUSED = "Paused";
+  /**
+   * Condition type: the running VMM was started from an earlier spec, and fields that only a new
+   * VMM applies changed since (the message names them); kubectl vm restart applies them.
+   */
+  public static final String CONDITION_RESTART_REQUIRED = "RestartRequired";
   /** Condition type: the VM failed and will not recover by itself; reason says why. */
   public static final String CONDITION_FAILURE = "Failure";
 

@@ -3,6 +3,7 @@ package io.jvmm.agent.reconcile;
 import io.jvmm.crds.v1alpha1.AgentStatus.VmmState;
 import io.jvmm.crds.v1alpha1.RestartPolicy;
 import io.jvmm.crds.v1alpha1.RunState;
+import io.jvmm.crds.v1alpha1.UpdatePolicy;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -15,7 +16,9 @@ import java.time.Instant;
  * gone after {@code stopGrace}; deletion quits at once, as virsh destroy does. A VMM that ends
  * on its own is started again when the restart policy says so (Always; OnFailure after a
  * non-zero status), after a growing delay; a clean end under OnFailure, or any under Never,
- * leaves the VM Stopped or Failed until the spec changes (a new generation).
+ * leaves the VM Stopped or Failed until the spec changes (a new generation). A live VMM is
+ * restarted the same way (power-down, quit after the grace, a new VMM) when kubectl vm restart
+ * asks, or when spec.updatePolicy is Restart and fields only a new VMM applies changed.
  */
 public final class VmReconciler {
   private final Duration stopGrace;
@@ -36,7 +39,16 @@ public final class VmReconciler {
       };
     }
     if (desired.runState() == RunState.STOPPED) {
-      return stop(seen, now);
+      return stop(seen, now, "spec.runState Stopped");
+    }
+    if (seen.process() == VmmObservation.Process.RUNNING) {
+      if (seen.restartAsked()) {
+        return stop(seen, now, "restarting: kubectl vm restart");
+      }
+      if (desired.updatePolicy() == UpdatePolicy.RESTART && !seen.specDrift().isEmpty()) {
+        return stop(seen, now, "restarting: spec.updatePolicy Restart and " + String.join(", ", seen.specDrift())
+            + " changed");
+      }
     }
     return switch (seen.process()) {
       case NONE -> new VmDecision(VmAction.START, VmmState.STARTING, "starting the VMM", null);
@@ -45,12 +57,13 @@ public final class VmReconciler {
     };
   }
 
-  private VmDecision stop(VmmObservation seen, Instant now) {
+  /** Powers the guest down, then quits the VMM after the grace period; {@code why} goes in the messages. */
+  private VmDecision stop(VmmObservation seen, Instant now, String why) {
     if (seen.process() != VmmObservation.Process.RUNNING) {
       return new VmDecision(VmAction.NONE, VmmState.STOPPED, "stopped, as spec.runState Stopped asks", null);
     }
     if (seen.powerdownSentAt() == null) {
-      return new VmDecision(VmAction.POWERDOWN, liveState(seen), "powering the guest down (spec.runState Stopped)",
+      return new VmDecision(VmAction.POWERDOWN, liveState(seen), "powering the guest down (" + why + ")",
           now.plus(stopGrace));
     }
     Instant deadline = seen.powerdownSentAt().plus(stopGrace);
@@ -58,8 +71,8 @@ public final class VmReconciler {
       return new VmDecision(VmAction.QUIT, liveState(seen), "the guest did not power down within "
           + stopGrace.toSeconds() + " s; quitting the VMM", null);
     }
-    return new VmDecision(VmAction.NONE, liveState(seen), "waiting for the guest to power down (spec.runState"
-        + " Stopped)", deadline);
+    return new VmDecision(VmAction.NONE, liveState(seen), "waiting for the guest to power down (" + why + ")",
+        deadline);
   }
 
   private VmDecision steer(RunState wanted, VmmObservation seen) {

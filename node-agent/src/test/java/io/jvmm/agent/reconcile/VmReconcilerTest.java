@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jvmm.crds.v1alpha1.AgentStatus.VmmState;
 import io.jvmm.crds.v1alpha1.RestartPolicy;
 import io.jvmm.crds.v1alpha1.RunState;
+import io.jvmm.crds.v1alpha1.UpdatePolicy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class VmReconcilerTest {
@@ -98,6 +100,29 @@ class VmReconcilerTest {
     VmDecision d = reconciler.decide(want(RunState.RUNNING, RestartPolicy.NEVER),
         VmmObservation.exited(0, NOW, true, 2, 0), NOW);
     assertThat(d.action()).isEqualTo(VmAction.START);
+  }
+
+  @Test
+  void aChangedSpecRestartsTheVmmOnlyWhenAskedOrUnderUpdatePolicyRestart() {
+    VmmObservation drifted = VmmObservation.running("running").withSpecDrift(List.of("spec.memory"), false);
+    VmDecision manual = reconciler.decide(want(RunState.RUNNING, RestartPolicy.NEVER), drifted, NOW);
+    assertThat(manual.action()).isEqualTo(VmAction.NONE);
+    assertThat(manual.state()).isEqualTo(VmmState.RUNNING);
+
+    DesiredVm restartOnChange = new DesiredVm(RunState.RUNNING, RestartPolicy.NEVER, UpdatePolicy.RESTART, 3, false);
+    VmDecision automatic = reconciler.decide(restartOnChange, drifted, NOW);
+    assertThat(automatic.action()).isEqualTo(VmAction.POWERDOWN);
+    assertThat(automatic.message()).contains("spec.updatePolicy Restart and spec.memory changed");
+
+    VmmObservation asked = VmmObservation.running("running").withSpecDrift(List.of(), true);
+    assertThat(reconciler.decide(want(RunState.RUNNING, RestartPolicy.NEVER), asked, NOW).message())
+        .contains("kubectl vm restart");
+    VmDecision late = reconciler.decide(want(RunState.RUNNING, RestartPolicy.NEVER),
+        asked.withPowerdownSentAt(NOW.minusSeconds(31)), NOW);
+    assertThat(late.action()).as("a guest that ignores the power button").isEqualTo(VmAction.QUIT);
+    // The VMM ended as asked: a new one starts whatever the restart policy.
+    assertThat(reconciler.decide(want(RunState.RUNNING, RestartPolicy.NEVER), VmmObservation.exited(0, NOW, true, 3, 0),
+        NOW).action()).isEqualTo(VmAction.START);
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.jvmm.crds.v1alpha1.AgentStatus;
 import io.jvmm.crds.v1alpha1.AgentStatus.VmmState;
 import io.jvmm.crds.v1alpha1.RestartPolicy;
 import io.jvmm.crds.v1alpha1.RunState;
+import io.jvmm.crds.v1alpha1.UpdatePolicy;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
 import io.jvmm.crds.v1alpha1.VirtualMachineStatus;
 import io.jvmm.domain.NodePathPolicy;
@@ -63,7 +64,7 @@ public final class VmReconciliation {
             }
         }
         VmObservation observation = new VmObservation(generation(vm), runState, deleting(vm), problems, node,
-                unschedulable, lost, agent(vm));
+                unschedulable, lost, agent(vm), updatePolicy(vm));
         VirtualMachineStatus status = statusBuilder.build(observation, previousConditions(vm), cluster.now());
         boolean release = deleting(vm) && mayRelease(node, lost, agent(vm));
         Duration recheck = deleting(vm) ? DELETION_RECHECK : node.isEmpty() ? PENDING_RECHECK : PLACED_RECHECK;
@@ -93,6 +94,10 @@ public final class VmReconciliation {
 
     private static RunState runState(VirtualMachine vm) {
         return vm.getSpec() == null || vm.getSpec().runState == null ? RunState.RUNNING : vm.getSpec().runState;
+    }
+
+    private static UpdatePolicy updatePolicy(VirtualMachine vm) {
+        return vm.getSpec() == null || vm.getSpec().updatePolicy == null ? UpdatePolicy.MANUAL : vm.getSpec().updatePolicy;
     }
 
     private static RestartPolicy restartPolicy(VirtualMachine vm) {

@@ -2,6 +2,7 @@ package io.jvmm.operator.status;
 
 import io.jvmm.crds.v1alpha1.AgentStatus;
 import io.jvmm.crds.v1alpha1.RunState;
+import io.jvmm.crds.v1alpha1.UpdatePolicy;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,10 +19,17 @@ public record VmObservation(
         Optional<String> node,
         Optional<String> unschedulableMessage,
         boolean nodeLost,
-        Optional<AgentStatus> agent) {
+        Optional<AgentStatus> agent,
+        UpdatePolicy updatePolicy) {
 
     public VmObservation {
         problems = List.copyOf(problems);
+    }
+
+    /** A VM whose spec changes wait for kubectl vm restart (spec.updatePolicy Manual, the default). */
+    public VmObservation(long generation, RunState runState, boolean deleting, List<String> problems, Optional<String> node,
+                         Optional<String> unschedulableMessage, boolean nodeLost, Optional<AgentStatus> agent) {
+        this(generation, runState, deleting, problems, node, unschedulableMessage, nodeLost, agent, UpdatePolicy.MANUAL);
     }
 
     /** The agent's report, when it is about this VM on its current node and about the current spec. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.jvmm.crds.v1alpha1.AgentStatus;
 import io.jvmm.crds.v1alpha1.AgentStatus.VmmState;
 import io.jvmm.crds.v1alpha1.RunState;
+import io.jvmm.crds.v1alpha1.UpdatePolicy;
 import io.jvmm.crds.v1alpha1.VirtualMachineStatus;
 import io.jvmm.crds.v1alpha1.VirtualMachineStatus.Phase;
 import java.time.Instant;
@@ -14,7 +15,10 @@ import java.util.Optional;
  * The one place where a VM's status is made.  From an observation it derives the phase and the
  * conditions: Ready, Scheduled and Paused for people, and Reconciling and Stalled in the form
  * kstatus reads (Flux and kubectl's wait follow it), so that a VM which settled where its spec
- * asks, Running, Paused or Stopped, is Current, and one that cannot get there is Failed.
+ * asks, Running, Paused or Stopped, is Current, and one that cannot get there is Failed. A
+ * running VM whose spec changed in what only a new VMM applies keeps Ready but says
+ * RestartRequired, naming the fields; kstatus reads it as Stalled (Failed) until
+ * kubectl vm restart, or as Reconciling while the agent restarts it (updatePolicy Restart).
  * It never writes status.agent, which belongs to the node agent.
  */
 public final class VmStatusBuilder {
@@ -25,6 +29,16 @@ public final class VmStatusBuilder {
 
     public VirtualMachineStatus build(VmObservation vm, List<Condition> previous, Instant now) {
         Outcome outcome = outcome(vm);
+        List<String> drift = restartRequiredBy(vm, outcome);
+        Outcome settle = outcome;
+        if (!drift.isEmpty() && outcome.settling == Settling.SETTLED) {
+            // Settled where runState asks, but not as the spec says: the agent restarts it
+            // (updatePolicy Restart), or it waits for someone to (kubectl vm restart).
+            boolean restarting = vm.updatePolicy() == UpdatePolicy.RESTART;
+            settle = new Outcome(outcome.phase, outcome.ready, restarting ? "Restarting" : "RestartRequired",
+                    restarting ? "the node agent restarts the VM to apply " + String.join(", ", drift)
+                        : restartMessage(drift), restarting ? Settling.MOVING : Settling.STALLED);
+        }
         ConditionSet conditions = new ConditionSet(previous, vm.generation(), now);
         conditions.set(VirtualMachineStatus.CONDITION_READY, outcome.ready, outcome.reason, outcome.message);
         if (vm.node().isPresent()) {
@@ -35,8 +49,11 @@ public final class VmStatusBuilder {
         boolean paused = vm.currentAgentReport().map(a -> a.state == VmmState.PAUSED).orElse(false);
         conditions.set(VirtualMachineStatus.CONDITION_PAUSED, paused, paused ? "Paused" : "NotPaused",
                 paused ? "the guest's vCPUs are stopped" : "the guest is not paused");
-        conditions.set(RECONCILING, outcome.settling == Settling.MOVING, outcome.reason, outcome.message);
-        conditions.set(STALLED, outcome.settling == Settling.STALLED, outcome.reason, outcome.message);
+        conditions.set(VirtualMachineStatus.CONDITION_RESTART_REQUIRED, !drift.isEmpty(),
+                drift.isEmpty() ? "AsSpecified" : "SpecChanged",
+                drift.isEmpty() ? "the VMM runs as the spec asks" : restartMessage(drift));
+        conditions.set(RECONCILING, settle.settling == Settling.MOVING, settle.reason, settle.message);
+        conditions.set(STALLED, settle.settling == Settling.STALLED, settle.reason, settle.message);
 
         VirtualMachineStatus status = new VirtualMachineStatus();
         status.phase = outcome.phase;
@@ -45,6 +62,19 @@ public final class VmStatusBuilder {
         status.observedGeneration = vm.generation();
         status.conditions = conditions.build();
         return status;
+    }
+
+    /** The spec fields a new VMM would apply, when the agent reports a live one started before they changed. */
+    private static List<String> restartRequiredBy(VmObservation vm, Outcome outcome) {
+        if (outcome.phase != Phase.RUNNING && outcome.phase != Phase.PAUSED) {
+            return List.of();
+        }
+        return vm.currentAgentReport().map(a -> a.restartRequiredBy).filter(d -> d != null).orElse(List.of());
+    }
+
+    private static String restartMessage(List<String> drift) {
+        return String.join(", ", drift) + " changed since the VMM started and apply at its next start: kubectl vm"
+                + " restart NAME (or spec.updatePolicy Restart)";
     }
 
     private enum Settling { SETTLED, MOVING, STALLED }

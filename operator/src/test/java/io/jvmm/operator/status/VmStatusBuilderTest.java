@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.jvmm.crds.v1alpha1.AgentStatus;
 import io.jvmm.crds.v1alpha1.AgentStatus.VmmState;
 import io.jvmm.crds.v1alpha1.RunState;
+import io.jvmm.crds.v1alpha1.UpdatePolicy;
 import io.jvmm.crds.v1alpha1.VirtualMachineStatus;
 import io.jvmm.crds.v1alpha1.VirtualMachineStatus.Phase;
 import java.time.Instant;
@@ -57,6 +58,33 @@ class VmStatusBuilderTest {
         assertThat(byType(status).get("Ready").getStatus()).isEqualTo("False");
         assertThat(kstatus(status, 3)).isEqualTo("InProgress");
         assertThat(status.qmpStatus).as("only a report on the current spec counts for QMP status").isNull();
+    }
+
+    @Test
+    void aRunningVmStartedFromAnEarlierSpecStaysReadyAndSaysRestartRequiredNamingTheFields() {
+        AgentStatus running = agent(VmmState.RUNNING, "running", 3);
+        running.restartRequiredBy = List.of("spec.devices.disks", "spec.memory");
+
+        VirtualMachineStatus status = builder.build(on(RunState.RUNNING, running), List.of(), T0);
+
+        assertThat(byType(status).get("Ready").getStatus()).isEqualTo("True");
+        Condition restart = byType(status).get("RestartRequired");
+        assertThat(restart.getStatus()).isEqualTo("True");
+        assertThat(restart.getMessage()).startsWith("spec.devices.disks, spec.memory changed since the VMM started")
+                .contains("kubectl vm restart");
+        assertThat(byType(status).get("Stalled").getReason()).isEqualTo("RestartRequired");
+        assertThat(kstatus(status, 3)).as("not settled, and says why").isEqualTo("Failed");
+
+        VmObservation restarting = new VmObservation(3, RunState.RUNNING, false, List.of(), Optional.of("node-1"),
+                Optional.empty(), false, Optional.of(running), UpdatePolicy.RESTART);
+        VirtualMachineStatus moving = builder.build(restarting, List.of(), T0);
+        assertThat(byType(moving).get("Reconciling").getMessage()).contains("restarts the VM to apply spec.devices.disks");
+        assertThat(kstatus(moving, 3)).isEqualTo("InProgress");
+
+        running.restartRequiredBy = null;
+        VirtualMachineStatus asSpecified = builder.build(on(RunState.RUNNING, running), List.of(), T0);
+        assertThat(byType(asSpecified).get("RestartRequired").getStatus()).isEqualTo("False");
+        assertThat(kstatus(asSpecified, 3)).isEqualTo("Current");
     }
 
     @Test
