@@ -41,20 +41,7 @@ say "agent up (log: $work/agent.log); virsh create $xml"
 "${virsh[@]}" create "$xml"
 
 # The host's vsock peer: it connects to the guest's port 1024 once the guest listens.
-python3 - <<'PY' &
-import socket, sys, time
-deadline = time.time() + 600
-while time.time() < deadline:
-    try:
-        s = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)
-        s.connect((3, 1024))
-    except OSError:
-        s.close(); time.sleep(0.5); continue
-    s.sendall(b"hello from the host"); s.shutdown(socket.SHUT_WR)
-    reply = b"".join(iter(lambda: s.recv(4096), b""))
-    print(f"\r\nHOST vsock: the guest at CID 3 port 1024 echoed {reply.decode()!r}\r", file=sys.stderr, flush=True)
-    break
-PY
+python3 "$here/bin/lib/vsock-peer.py" &
 agent+=($!)
 
 "${virsh[@]}" console StratoVirt

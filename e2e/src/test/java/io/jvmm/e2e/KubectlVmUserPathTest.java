@@ -40,7 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * memory changed (RestartRequired, applied by {@code kubectl vm restart}),
  * destroyed (its VMM gone on the node, seen with {@code bin/jvmm-cluster exec}); a manifest the
  * CRD's CEL rules refuse; a VM too big for any node; a domain XML exported and created again with
- * {@code kubectl vm create}; then {@code bin/jvmm-cluster down} stops it all.
+ * {@code kubectl vm create}; the seed's VM with every device, imported from its domain XML and
+ * applied; then {@code bin/jvmm-cluster down} stops it all.
  */
 @Tag("sandbox")
 @ExtendWith(SandboxExtension.class)
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class KubectlVmUserPathTest {
   private static final String NODE = "jvmm-node-1";
   private static final String VM = "guest";
+  private static final String SEED = "stratovirt";
   private static final Duration BOOT = Duration.ofMinutes(6);
   private static final int PAUSE_SECONDS = 20;
 
@@ -66,7 +68,9 @@ class KubectlVmUserPathTest {
   void startTheCluster(GuestImage image) throws Exception {
     files = Files.createTempDirectory("jvmm-e2e-user-");
     cluster = new JvmmClusterScript(files.resolve("cluster"));
-    JvmmClusterScript.Run up = cluster.run(30, "up", "--nodes", "1").orThrow("up --nodes 1");
+    // Room for the seed's VM (8 GiB, 4 vCPUs) beside what the agent keeps for the node.
+    JvmmClusterScript.Run up = cluster.run(30, "up", "--nodes", "1", "--node-cpus", "5", "--node-mem", "10G")
+        .orThrow("up --nodes 1");
     assertThat(up.lastLine()).isEqualTo("KUBECONFIG=" + cluster.kubeconfig());
     admin = cluster.kubectl();
     assertThat(admin.run("get", "node", NODE, "-o", "jsonpath={.metadata.labels.jvmm\\.io/kvm}")
@@ -276,6 +280,67 @@ class KubectlVmUserPathTest {
     await().atMost(BOOT).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
         .until(() -> console("guest-xml", "", "JVMM-GUEST-READY").seenAt, at -> at > 0);
     vm("destroy", "guest-xml");
+  }
+
+  /**
+   * The seed's VM, whole, through the cluster: its runnable domain XML (the one the node holds,
+   * bin/lib/seed-vm.sh: 8 GiB, 4 vCPUs, every device but the UEFI firmware and the passthrough
+   * device) imported with {@code kubectl vm import} and applied with {@code kubectl apply}; its
+   * guest's tour read on {@code kubectl vm console} (hvc0): each device bound by its driver at the
+   * seed's address, memory above 4 GiB, the NIC on the agent's tap on qbr0, the entropy file, and
+   * a peer on the node that talks to CID 3 over vsock. Last, as it needs the node's vCPUs.
+   */
+  @Test
+  @Order(9)
+  void theSeedVmImportedAndAppliedRunsWithEveryDeviceTakenByTheGuestsDrivers() throws Exception {
+    String xml = cluster.exec(NODE, "cat /var/lib/jvmm/seed/seed.xml").orThrow("exec cat seed.xml").output();
+    Path domain = files.resolve("seed.xml");
+    Files.writeString(domain, xml);
+    Path manifest = files.resolve("seed.yaml");
+    Files.writeString(manifest, vm("import", domain.toString()).stdout);
+    var peer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return cluster.run(10, "exec", NODE, "--", "python3 " + ProjectRoot.bin("lib/vsock-peer.py") + " 540").output();
+      } catch (Exception e) {
+        return e.toString();
+      }
+    });
+    Instant applied = Instant.now();
+    long t0 = System.nanoTime();
+    kubectl.run("apply", "-f", manifest.toString()).orThrow();
+
+    long marker = await().atMost(BOOT).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+        .until(() -> console(SEED, "", "JVMM-GUEST-READY").seenAt, at -> at > 0);
+    String readyAt = await().atMost(BOOT).pollInterval(Duration.ofSeconds(1)).until(() -> kubectl.run("get", "vm", SEED,
+        "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}/"
+            + "{.status.conditions[?(@.type==\"Ready\")].lastTransitionTime}").stdout().strip(), s -> s.startsWith("True/"));
+    System.out.printf("E2E: the seed VM (8 GiB, 4 vCPUs, every device): kubectl apply -> Ready %d s; kubectl apply"
+        + " -> JVMM-GUEST-READY on kubectl vm console %d ms%n",
+        Duration.between(applied, Instant.parse(readyAt.substring(5))).toSeconds(), TimeUnit.NANOSECONDS.toMillis(marker - t0));
+    String out = await().atMost(BOOT).pollInterval(Duration.ofSeconds(5)).ignoreExceptions()
+        .until(() -> console(SEED, "", "TOUR done").text, text -> text.contains("TOUR done"));
+    System.out.println(out.lines().filter(l -> l.contains("TOUR")).reduce("", (a, b) -> a + b + "\n"));
+
+    assertThat(out).containsPattern("cpus_online=4\\s").contains("TOUR vsock: CID 3,",
+        "TOUR vsock: the host's peer came and went",
+        "TOUR net: eth0 de:ad:be:ef:00:01 192.168.100.2/24 reaches 192.168.100.1",
+        "virtio=virtio0 device=0x0013 driver=vmw_vsock_virtio_transport parent=0000:00:06.0",
+        "device=0x0002 driver=virtio_blk parent=0000:01:00.0",
+        "device=0x0001 driver=virtio_net parent=0000:02:00.0",
+        "device=0x0003 driver=virtio_console parent=0000:03:00.0",
+        "device=0x0005 driver=virtio_balloon parent=0000:04:00.0",
+        "device=0x0004 driver=virtio_rng parent=0000:05:00.0");
+    Matcher mem = Pattern.compile("memtotal_kb=(\\d+)").matcher(out);
+    assertThat(mem.find()).as(out).isTrue();
+    assertThat(Long.parseLong(mem.group(1))).isGreaterThan(7_800_000L);
+    assertThat(out).containsPattern("HIGHMEM pages=\\d+ above_4g=[1-9]\\d* highest_gib=\\S+ verified=yes");
+    assertThat(out).containsPattern("TOUR rng: virtio_rng.0 gave 4096 bytes in \\d+ ms");
+    assertThat(peer.get(2, TimeUnit.MINUTES)).contains("HOST vsock: the guest at CID 3 port 1024 echoed 'hello from the host'");
+
+    // The guest powered off after its tour; restartPolicy Never (libvirt's on_poweroff destroy) keeps it so.
+    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> kubectl.run("get", "vm", SEED,
+        "-o", "jsonpath={.status.phase}").stdout().strip(), "Stopped"::equals);
+    kubectl.run("delete", "vm", SEED).orThrow();
   }
 
   /**

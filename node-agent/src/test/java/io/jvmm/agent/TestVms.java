@@ -76,20 +76,53 @@ public final class TestVms {
   }
 
   /**
-   * A VMM for this host: QEMU with the same command line, except TCG for KVM (this host's
-   * /dev/kvm is PVM, on which stock kernels do not boot).
+   * Set (to true) where the tests run on hardware-style KVM, in the sandbox
+   * ({@link JvmmTestsInSandbox}): {@link #vmm} is then bin/jvmm itself.
    */
-  public static Path tcgVmm(Path dir) {
-    Path script = dir.resolve("qemu-tcg");
+  public static final String JVMM_PROPERTY = "jvmm.test.jvmm";
+
+  /** Whether this JVM runs where bin/jvmm boots guests (hardware-style KVM, the sandbox). */
+  public static boolean onJvmm() {
+    return Boolean.getBoolean(JVMM_PROPERTY);
+  }
+
+  /**
+   * The VMM that tests of the agent run: bin/jvmm where {@link #onJvmm}, else QEMU in software
+   * emulation with bin/jvmm's command line ({@link #tcgVmm}).
+   */
+  public static Path vmm(Path dir) {
+    if (!onJvmm()) {
+      return tcgVmm(dir);
+    }
+    openForVmmUsers(dir);
+    return io.jvmm.testkit.ProjectRoot.bin("jvmm");
+  }
+
+  /**
+   * A root agent runs each VMM as a user of its own, which must enter dir to run a script there
+   * and reach the VM's state directory (temporary directories are made 0700).
+   */
+  private static void openForVmmUsers(Path dir) {
     try {
-      // A root agent runs each VMM as a user of its own, which must enter dir to run the script
-      // and reach the VM's state directory (temporary directories are made 0700).
       for (Path d = dir.toAbsolutePath(); d != null; d = d.getParent()) {
         java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(d);
         if (mode.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
           Files.setPosixFilePermissions(d, mode);
         }
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A VMM for this host: QEMU with the same command line, except TCG for KVM (this host's
+   * /dev/kvm is PVM, on which stock kernels do not boot).
+   */
+  public static Path tcgVmm(Path dir) {
+    Path script = dir.resolve("qemu-tcg");
+    openForVmmUsers(dir);
+    try {
       Files.writeString(script, String.join("\n",
           "#!/bin/bash",
           "# bin/jvmm's command line on QEMU in software emulation.",

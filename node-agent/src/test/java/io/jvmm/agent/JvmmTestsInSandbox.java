@@ -1,0 +1,85 @@
+package io.jvmm.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jvmm.testkit.KvmSandbox;
+import io.jvmm.testkit.ProcessOutcome;
+import io.jvmm.testkit.SandboxTest;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+
+/**
+ * Runs test classes of the agent whose VMMs must be jvmm on hardware-style KVM ({@link
+ * TestVms#vmm}) inside one KVM sandbox boot: this class's {@link #main} is started there with
+ * the test classpath, runs them through the JUnit launcher and prints each failure. Such a class
+ * runs only where {@value TestVms#JVMM_PROPERTY} is set, so that the host's own test run leaves
+ * it to this one.
+ */
+public final class JvmmTestsInSandbox {
+  /** The classes run in the sandbox, in this order. */
+  static final List<String> CLASSES = List.of("io.jvmm.agent.standalone.StandaloneAgentTest");
+
+  @SandboxTest
+  void theAgentsVmmTestsPassOnJvmmAndKvm(KvmSandbox sandbox) {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    String script = String.join("\n",
+        "set -u",
+        "cd /tmp",
+        // A VMM runs as a user of its own, which must enter the directories of the tests' files.
+        "chmod o+x /tmp",
+        "'" + java + "' -D" + TestVms.JVMM_PROPERTY + "=true " + jvmmProperties() + " -cp '" + System.getProperty("java.class.path") + "' "
+            + JvmmTestsInSandbox.class.getName() + " " + String.join(" ", CLASSES),
+        "echo \"IN-SANDBOX-EXIT=$?\"",
+        "");
+    ProcessOutcome outcome = sandbox.withMemory("6G").withTimeout(Duration.ofMinutes(20)).shell(script);
+    System.out.println(outcome.output().lines().filter(l -> l.startsWith("IN-SANDBOX"))
+        .reduce("", (a, b) -> a + b + "\n"));
+    assertThat(outcome.output()).as(outcome.toString()).contains("IN-SANDBOX-EXIT=0");
+  }
+
+  /** The jvmm.* system properties the build gave this JVM (jvmm.root), as -D options. */
+  private static String jvmmProperties() {
+    StringBuilder options = new StringBuilder();
+    System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("jvmm.")).sorted()
+        .forEach(n -> options.append(" '-D").append(n).append('=').append(System.getProperty(n)).append('\''));
+    return options.toString().strip();
+  }
+
+  /** In the sandbox: runs the named test classes; exits 1 when one fails or none ran. */
+  public static void main(String[] classes) {
+    LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
+    for (String c : classes) {
+      request.selectors(DiscoverySelectors.selectClass(c));
+    }
+    LauncherDiscoveryRequest built = request.build();
+    Launcher launcher = LauncherFactory.create();
+    SummaryGeneratingListener summary = new SummaryGeneratingListener();
+    launcher.execute(built, summary, new ResultLines());
+    TestExecutionSummary s = summary.getSummary();
+    s.printFailuresTo(new PrintWriter(System.out, true), 40);
+    System.out.printf("IN-SANDBOX tests found %d, succeeded %d, failed %d, skipped %d, aborted %d%n",
+        s.getTestsFoundCount(), s.getTestsSucceededCount(), s.getTestsFailedCount(), s.getTestsSkippedCount(),
+        s.getTestsAbortedCount());
+    System.exit(s.getTestsFailedCount() == 0 && s.getTestsSucceededCount() > 0 ? 0 : 1);
+  }
+
+  /** One line per finished test, for the host's log. */
+  private static final class ResultLines implements org.junit.platform.launcher.TestExecutionListener {
+    @Override
+    public void executionFinished(org.junit.platform.launcher.TestIdentifier id,
+        org.junit.platform.engine.TestExecutionResult result) {
+      if (id.isTest()) {
+        System.out.println("IN-SANDBOX " + result.getStatus() + " " + id.getDisplayName()
+            + result.getThrowable().map(t -> ": " + t.getMessage().lines().findFirst().orElse("")).orElse(""));
+      }
+    }
+  }
+}
