@@ -116,6 +116,11 @@ public final class AgentMain implements Callable<Integer> {
   @Option(names = "--reserve-vcpus", description = "CPUs kept for the host, not offered to VMs (default 1)")
   int reserveVcpus = 1;
 
+  @Option(names = "--make-bridges", description = "Make the bridge an interface's source.bridge names when the node"
+      + " has none (up, no address), and delete it when the last tap on it goes with its VM; without it such a VM"
+      + " is refused")
+  boolean makeBridges;
+
   @Option(names = "--reserve-memory", description = "Memory kept for the host (default 1GiB)")
   String reserveMemory = "1GiB";
 
@@ -185,7 +190,7 @@ public final class AgentMain implements Callable<Integer> {
         new RestartBackoff(Duration.ofMillis(backoffMillis), Duration.ofMinutes(5), Duration.ofMinutes(10)),
         Duration.ofMillis(resyncMillis), 256 * 1024,
         detachment(vmmScope, System.getenv("KUBERNETES_SERVICE_HOST") != null, VmmDetachment.systemdAvailable()),
-        VmmPrivileges.forThisAgent(states.toAbsolutePath()));
+        VmmPrivileges.forThisAgent(states.toAbsolutePath(), makeBridges));
     boolean kubernetes = switch (mode) {
       case standalone -> false;
       case kubernetes -> true;

@@ -33,11 +33,16 @@ public final class VmmPrivileges {
 
   /** Per-VM users from the default range when this agent runs as root, else none (null). */
   public static VmmPrivileges forThisAgent(Path stateRoot) {
+    return forThisAgent(stateRoot, false);
+  }
+
+  /** As {@link #forThisAgent(Path)}; {@code makeBridges}: a bridge an interface names is made when missing. */
+  public static VmmPrivileges forThisAgent(Path stateRoot, boolean makeBridges) {
     if (!runningAsRoot()) {
       return null;
     }
     return new VmmPrivileges(new VmmUserAllocator(stateRoot, VmmUserAllocator.DEFAULT_FIRST, VmmUserAllocator.DEFAULT_COUNT),
-        DeviceAccess.forNode(VmmUserAllocator.DEFAULT_FIRST - 1), VmmTaps.forHost(), System.getenv());
+        DeviceAccess.forNode(VmmUserAllocator.DEFAULT_FIRST - 1), VmmTaps.forHost(makeBridges), System.getenv());
   }
 
   static boolean runningAsRoot() {

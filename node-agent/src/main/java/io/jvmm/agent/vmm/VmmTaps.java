@@ -20,19 +20,29 @@ import java.util.concurrent.TimeUnit;
  * with TUNSETIFF and needs no CAP_NET_ADMIN), up, with the guest's MAC but a first octet of 0xFE
  * (a bridge never takes the tap's address for its own), and on the interface's source bridge
  * when it names one. A missing bridge, or a device of that name that is not this VM's tap,
- * refuses the VM with the reason. The taps made are listed in the state directory ({@code taps})
- * and deleted when the VM leaves the node.
+ * refuses the VM with the reason, unless the node lets the agent make bridges ({@code
+ * makeBridges}, the agent's --make-bridges): it then makes the bridge, up, without an address.
+ * The taps and bridges made are listed in the state directory ({@code taps}, {@code bridges});
+ * when the VM leaves the node its taps are deleted, and so is each bridge made for it that no
+ * other device is on.
  */
 public final class VmmTaps {
   static final String FILE = "taps";
+  static final String BRIDGES_FILE = "bridges";
   private final Path sysClassNet;
+  private final boolean makeBridges;
 
-  public VmmTaps(Path sysClassNet) {
+  public VmmTaps(Path sysClassNet, boolean makeBridges) {
     this.sysClassNet = sysClassNet;
+    this.makeBridges = makeBridges;
   }
 
-  public static VmmTaps forHost() {
-    return new VmmTaps(Path.of("/sys/class/net"));
+  public VmmTaps(Path sysClassNet) {
+    this(sysClassNet, false);
+  }
+
+  public static VmmTaps forHost(boolean makeBridges) {
+    return new VmmTaps(Path.of("/sys/class/net"), makeBridges);
   }
 
   /** Makes (or takes up again) the VM's taps for {@code uid}; refuses the VM when one cannot be its own. */
@@ -45,9 +55,9 @@ public final class VmmTaps {
       NetworkInterface n = interfaces.get(i);
       String field = "spec.devices.interfaces[" + i + "]";
       String bridge = n.source == null ? null : n.source.bridge;
-      if (bridge != null && !Files.isDirectory(sysClassNet.resolve(bridge).resolve("bridge"))) {
+      if (bridge != null && !isBridge(bridge) && (!makeBridges || Files.exists(sysClassNet.resolve(bridge)))) {
         problems.add(new Problem(field + ".source.bridge", "there is no bridge '" + bridge + "' on this node; create it"
-            + " (ip link add " + bridge + " type bridge) or leave source.bridge out"));
+            + " (ip link add " + bridge + " type bridge), leave source.bridge out, or run the agent with --make-bridges"));
       }
       Path dev = sysClassNet.resolve(n.target.dev);
       if (Files.exists(dev)) {
@@ -63,7 +73,18 @@ public final class VmmTaps {
     if (!problems.isEmpty()) {
       throw new InvalidVirtualMachineException(problems);
     }
-    Set<String> made = new LinkedHashSet<>(recorded(state));
+    Set<String> bridges = new LinkedHashSet<>(recorded(state, BRIDGES_FILE));
+    for (NetworkInterface n : interfaces) {
+      String bridge = n.source == null ? null : n.source.bridge;
+      if (bridge != null && !isBridge(bridge)) {
+        modprobeBridge();
+        ip("link", "add", bridge, "type", "bridge");
+        bridges.add(bridge);
+        StateDirectory.writeAtomically(state.file(BRIDGES_FILE), String.join("\n", bridges) + "\n");
+        ip("link", "set", "dev", bridge, "up");
+      }
+    }
+    Set<String> made = new LinkedHashSet<>(recorded(state, FILE));
     for (NetworkInterface n : interfaces) {
       String tap = n.target.dev;
       if (!Files.exists(sysClassNet.resolve(tap))) {
@@ -82,18 +103,47 @@ public final class VmmTaps {
     }
   }
 
-  /** Deletes the taps this agent made for the VM. */
+  /** Deletes the taps this agent made for the VM, then the bridges it made for it that nothing else is on. */
   public void remove(StateDirectory state) throws IOException {
-    for (String tap : recorded(state)) {
+    for (String tap : recorded(state, FILE)) {
       if (Files.exists(sysClassNet.resolve(tap))) {
         ip("link", "del", "dev", tap);
       }
     }
     Files.deleteIfExists(state.file(FILE));
+    for (String bridge : recorded(state, BRIDGES_FILE)) {
+      Path ports = sysClassNet.resolve(bridge).resolve("brif");
+      boolean unused;
+      try (var on = Files.list(ports)) {
+        unused = on.findAny().isEmpty();
+      } catch (IOException gone) {
+        continue;
+      }
+      if (unused) {
+        ip("link", "del", "dev", bridge);
+      }
+    }
+    Files.deleteIfExists(state.file(BRIDGES_FILE));
   }
 
-  private static List<String> recorded(StateDirectory state) throws IOException {
-    Path file = state.file(FILE);
+  private boolean isBridge(String name) {
+    return Files.isDirectory(sysClassNet.resolve(name).resolve("bridge"));
+  }
+
+  /** A kernel that loads no module for ip(8) by itself (the sandbox's) needs the bridge driver loaded first. */
+  private static void modprobeBridge() {
+    try {
+      new ProcessBuilder("modprobe", "bridge").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start().waitFor(30, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // no modprobe: ip(8) says what is missing
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static List<String> recorded(StateDirectory state, String name) throws IOException {
+    Path file = state.file(name);
     return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList() : List.of();
   }
 

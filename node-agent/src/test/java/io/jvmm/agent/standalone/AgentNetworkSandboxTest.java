@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * for the VM's user, with the guest's MAC but 0xFE first, puts it on the bridge the interface
  * names and brings it up; jvmm attaches to it (vhost on, through the device group) without
  * CAP_NET_ADMIN; the guest's own virtio_net driver reaches the bridge's address; destroying the
- * VM deletes the tap.
+ * VM deletes the tap. Without the bridge, an agent run with --make-bridges makes it, puts the tap
+ * on it, and deletes both with the VM.
  */
 class AgentNetworkSandboxTest {
   static final String GUEST_SCRIPT = String.join("\n",
@@ -86,6 +87,20 @@ class AgentNetworkSandboxTest {
         "echo \"TAP-GONE=$([ -e /sys/class/net/tapvm0 ] && echo no || echo yes)\"",
         "kill $agent; wait $agent",
         "grep -q GUEST-PING-RC " + state + "/serial.log 2>/dev/null || { echo '--- agent log'; cat $home/agent.log; }",
+        // Without the bridge, an agent that may make bridges makes it, and deletes it with the VM.
+        "ip link del br-jvmm",
+        "cat > $home/manifests/net-guest.yaml <<'MANIFEST'",
+        manifest(image) + "MANIFEST",
+        root + "/bin/jvmm-agent --mode standalone --make-bridges --home $home --allow-root " + image.directory()
+            + " --allow-root $home > $home/agent2.log 2>&1 &",
+        "agent=$!",
+        "for i in $(seq 1 600); do [ -e /sys/class/net/tapvm0/master ] && break; sleep 0.5; done",
+        "echo \"MADE bridge=$(cat /sys/class/net/br-jvmm/bridge/bridge_id 2>/dev/null && echo yes)"
+            + " master=$(basename $(readlink /sys/class/net/tapvm0/master))\"",
+        root + "/bin/jvmm-virsh -c $home/agent.sock destroy net-guest",
+        "for i in $(seq 1 120); do [ -e /sys/class/net/br-jvmm ] || break; sleep 0.5; done",
+        "echo \"BRIDGE-GONE=$([ -e /sys/class/net/br-jvmm ] && echo no || echo yes)\"",
+        "kill $agent; wait $agent",
         "");
     ProcessOutcome outcome = sandbox.withTimeout(Duration.ofMinutes(9)).shell(script);
 
@@ -98,5 +113,6 @@ class AgentNetworkSandboxTest {
     assertThat(tap.group(4)).isEqualTo("fe:54:00:12:34:56");
     assertThat(outcome.output()).as(outcome.toString()).contains("GUEST-PING-RC=0").contains("GUEST-MAC=52:54:00:12:34:56")
         .contains("exited with status 0").contains("TAP-GONE=yes");
+    assertThat(outcome.output()).containsPattern("MADE bridge=\\S+\\s+yes master=br-jvmm").contains("BRIDGE-GONE=yes");
   }
 }
