@@ -25,7 +25,8 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  */
 public final class JvmmTestsInSandbox {
   /** The classes run in the sandbox, in this order. */
-  static final List<String> CLASSES = List.of("io.jvmm.agent.standalone.StandaloneAgentTest");
+  static final List<String> CLASSES = List.of("io.jvmm.agent.standalone.StandaloneAgentTest",
+      "io.jvmm.agent.standalone.AgentProcessTest");
 
   @SandboxTest
   void theAgentsVmmTestsPassOnJvmmAndKvm(KvmSandbox sandbox) {

@@ -421,6 +421,55 @@ class StandaloneAgentTest {
         .isEqualTo("rw-r--r--");
   }
 
+  /** The test guest with a vsock device of CID {@code cid}, kept running on its shell. */
+  private String guestWithVsock(String name, long cid) {
+    return String.join("\n",
+        "apiVersion: jvmm.io/v1alpha1",
+        "kind: VirtualMachine",
+        "metadata:",
+        "  name: " + name,
+        "spec:",
+        "  memory: 256MiB",
+        "  vcpu: 1",
+        "  os: {arch: x86_64, machine: q35, kernel: " + TestVms.image().kernel() + ", initrd: "
+            + TestVms.image().initramfs() + ", cmdline: console=ttyS0 quiet jvmm.shell=1}",
+        "  features: {acpi: true}",
+        "  restartPolicy: Always",
+        "  devices:",
+        "    vsock: {model: virtio, cid: {address: " + cid + "}}",
+        "");
+  }
+
+  private void createFromYaml(String name, String yaml) throws IOException {
+    ControlRequest r = new ControlRequest();
+    r.op = "create";
+    r.fileName = name + ".yaml";
+    r.content = yaml;
+    ControlReply reply = ask(r);
+    assertThat(reply.ok).as(reply.error).isTrue();
+  }
+
+  /**
+   * Two VMs of the node may not have the same vsock CID: the second is not started while the
+   * first runs, and says which VM holds it; it starts once that VM is gone.
+   */
+  @Test
+  void aVmWhoseVsockCidAnotherVmHoldsWaitsAndStartsOnceItIsFree() throws Exception {
+    createFromYaml("cid-first", guestWithVsock("cid-first", 7));
+    long first = awaitVm("cid-first", v -> "running".equals(v.qmpStatus)).pid;
+    createFromYaml("cid-second", guestWithVsock("cid-second", 7));
+    ControlReply.VmLine waiting = awaitVm("cid-second", v -> v.message != null && v.message.contains("held by"));
+    assertThat(waiting.state).isEqualTo("Failed");
+    assertThat(waiting.pid).isNull();
+    assertThat(waiting.message).isEqualTo("the VM cannot run on this node now: spec.devices.vsock.cid.address:"
+        + " vsock CID 7 is held by VM default/cid-first on this node; choose another or stop that VM");
+
+    assertThat(ask("destroy", "cid-first").ok).isTrue();
+    await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(first).map(h -> !h.isAlive()).orElse(true));
+    ControlReply.VmLine started = awaitVm("cid-second", v -> "running".equals(v.qmpStatus));
+    assertThat(started.pid).isPositive();
+  }
+
   @Test
   void refusesWhatItCannotRun() throws Exception {
     VirtualMachine outside = TestVms.guest("default", "delta");
