@@ -16,7 +16,9 @@ mkdir -p "$work"
 say() { echo "jvmm-demo: $*" >&2; }
 
 say "starting the cluster: bin/jvmm-cluster up --nodes 1 --node-cpus 5 --node-mem 10G"
-export "$("$here/bin/jvmm-cluster" up --nodes 1 --node-cpus 5 --node-mem 10G | tail -n1)"
+kubeconfig=$("$here/bin/jvmm-cluster" up --nodes 1 --node-cpus 5 --node-mem 10G | tail -n1)
+[[ $kubeconfig == KUBECONFIG=* ]] || { say "bin/jvmm-cluster up failed"; exit 1; }
+export "$kubeconfig"
 kubectl=$("$here/e2e/k8s/build.sh" --print-dir)/kubectl
 "$here/bin/jvmm-cluster" exec jvmm-node-1 cat /var/lib/jvmm/seed/seed.xml > "$work/seed.xml"
 [[ $shell == --shell ]] && sed -i 's#jvmm.script=/bin/jvmm-tour#& jvmm.shell=1#' "$work/seed.xml"
@@ -28,13 +30,20 @@ applied=$(date +%s)
 
 "$here/bin/jvmm-cluster" exec jvmm-node-1 python3 "$here/bin/lib/vsock-peer.py" 600 &
 peer=$!
-linger=()
-[[ -t 0 ]] || linger=(--linger -1)
-"$here/bin/kubectl-vm" console stratovirt "${linger[@]}" &
-console=$!
-cleanup() { kill "$console" "$peer" 2>/dev/null || true; }
+cleanup() { kill "$peer" 2>/dev/null || true; }
 trap cleanup EXIT
-# The console stays open across a VM's restarts; it is closed here once the VM is Stopped.
+"$kubectl" wait --for=condition=Ready virtualmachine/stratovirt --timeout=600s >/dev/null
+say "Ready $(( $(date +%s) - applied )) s after kubectl apply; kubectl vm console stratovirt"
+if [[ -t 0 ]]; then
+  # On a terminal: the guest's shell, until `poweroff -f` in it or Ctrl-] here.
+  "$here/bin/kubectl-vm" console stratovirt || true
+  say "left the console; kubectl delete vm stratovirt ends the VM (KUBECONFIG=$KUBECONFIG)"
+  exit 0
+fi
+# Without one: the console stays open across a VM's restarts; it is closed here once the VM is
+# Stopped (the guest powers off after its tour).
+"$here/bin/kubectl-vm" console stratovirt --linger -1 < /dev/null &
+console=$!
 until [[ $("$kubectl" get vm stratovirt -o 'jsonpath={.status.phase}' 2>/dev/null) == Stopped ]]; do
   kill -0 "$console" 2>/dev/null || break
   sleep 1
