@@ -338,12 +338,16 @@ public final class VirtualMachineValidator {
       if (n.type == NetworkInterface.Type.BRIDGE && (n.source == null || n.source.bridge == null)) {
         problems.add(path + ".source.bridge", "missing; an interface of type bridge names the host bridge");
       }
+      if (n.source != null && n.source.bridge != null && !isNetworkDeviceName(n.source.bridge)) {
+        problems.add(path + ".source.bridge", "'" + n.source.bridge + "' is not a bridge name; use at most 15 letters,"
+            + " digits, '_', '.', ':' or '-', not '.' or '..'");
+      }
       if (n.target == null || n.target.dev == null) {
         problems.add(path + ".target.dev", "missing; name the tap device, e.g. tap0");
       } else {
-        if (!n.target.dev.matches("^[A-Za-z0-9_.:-]{1,15}$")) {
+        if (!isNetworkDeviceName(n.target.dev)) {
           problems.add(path + ".target.dev", "'" + n.target.dev + "' is not a tap name; use at most 15 letters,"
-              + " digits, '_', '.', ':' or '-'");
+              + " digits, '_', '.', ':' or '-', not '.' or '..'");
         }
         String first = taps.putIfAbsent(n.target.dev, path);
         if (first != null) {
@@ -377,6 +381,11 @@ public final class VirtualMachineValidator {
       }
       id(path, DeviceIds.console(c.alias, i), ids);
     }
+  }
+
+  /** A name Linux takes for a network device (IFNAMSIZ less its NUL), and that names no directory of /sys/class/net's own. */
+  private static boolean isNetworkDeviceName(String name) {
+    return name.matches("^[A-Za-z0-9_.:-]{1,15}$") && !name.equals(".") && !name.equals("..");
   }
 
   private void vsock(Vsock v) {

@@ -63,6 +63,15 @@ class BadInputsTest {
             v -> v.getSpec().devices.interfaces.get(0).mac.address = "01:00:5e:00:00:01",
             "spec.devices.interfaces[0].mac.address: 01:00:5e:00:00:01 is a multicast address (first octet odd);"
                 + " a NIC needs a unicast one, e.g. 52:54:00:12:34:56"),
+        vm("tap and bridge names a node would read as paths",
+            v -> {
+              v.getSpec().devices.interfaces.get(0).target.dev = "..";
+              v.getSpec().devices.interfaces.get(0).source.bridge = "../eth0";
+            },
+            "spec.devices.interfaces[0].source.bridge: '../eth0' is not a bridge name; use at most 15 letters, digits,"
+                + " '_', '.', ':' or '-', not '.' or '..'",
+            "spec.devices.interfaces[0].target.dev: '..' is not a tap name; use at most 15 letters, digits, '_', '.',"
+                + " ':' or '-', not '.' or '..'"),
         vm("MAC that is not one",
             v -> v.getSpec().devices.interfaces.get(0).mac.address = "de:ad:be:ef",
             "spec.devices.interfaces[0].mac.address: 'de:ad:be:ef' is not a MAC address; write six hex octets"
