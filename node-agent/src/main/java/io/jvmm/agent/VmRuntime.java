@@ -1,6 +1,8 @@
 package io.jvmm.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jvmm.agent.console.ConsoleHub;
 import io.jvmm.agent.qmp.QmpClient;
 import io.jvmm.agent.qmp.QmpException;
@@ -11,9 +13,6 @@ import io.jvmm.agent.vmm.VmmProcess;
 import io.jvmm.agent.vmm.VmmSupervisor;
 import io.jvmm.crds.v1alpha1.AgentStatus;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jvmm.domain.InvalidVirtualMachineException;
 import io.jvmm.domain.NodeExclusiveResources;
 import io.jvmm.domain.VmmCommandLine;
