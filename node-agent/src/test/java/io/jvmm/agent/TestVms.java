@@ -77,7 +77,7 @@ public final class TestVms {
 
   /**
    * Set (to true) where the tests run on hardware-style KVM, in the sandbox
-   * ({@link JvmmTestsInSandbox}): {@link #vmm} is then bin/jvmm itself.
+   * ({@link AgentTestsOnJvmmSandboxTest}): {@link #vmm} is then bin/jvmm itself.
    */
   public static final String JVMM_PROPERTY = "jvmm.test.jvmm";
 

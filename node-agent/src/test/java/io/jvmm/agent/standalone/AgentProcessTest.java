@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * bin/jvmm-agent and bin/jvmm-virsh as people run them, on bin/jvmm and KVM (inside the KVM
- * sandbox, {@link io.jvmm.agent.JvmmTestsInSandbox}): the agent is killed with SIGKILL mid-run
+ * sandbox, {@link io.jvmm.agent.AgentTestsOnJvmmSandboxTest}): the agent is killed with SIGKILL mid-run
  * and started again, and the guest goes on under the same VMM.
  */
 @EnabledIfSystemProperty(named = TestVms.JVMM_PROPERTY, matches = "true")

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The standalone agent end to end on jvmm and KVM: bin/jvmm boots the test guest, and the
  * virsh-like control socket creates, suspends, resumes, attaches to and destroys it, while the
  * VMM is killed and the agent itself restarted in between. It runs inside the KVM sandbox, the
- * whole class in one boot ({@link io.jvmm.agent.JvmmTestsInSandbox}); not on this host, whose
+ * whole class in one boot ({@link io.jvmm.agent.AgentTestsOnJvmmSandboxTest}); not on this host, whose
  * /dev/kvm boots no stock kernel.
  */
 @EnabledIfSystemProperty(named = TestVms.JVMM_PROPERTY, matches = "true")

@@ -23,7 +23,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * runs only where {@value TestVms#JVMM_PROPERTY} is set, so that the host's own test run leaves
  * it to this one.
  */
-public final class JvmmTestsInSandbox {
+public final class AgentTestsOnJvmmSandboxTest {
   /** The classes run in the sandbox, in this order. */
   static final List<String> CLASSES = List.of("io.jvmm.agent.standalone.StandaloneAgentTest",
       "io.jvmm.agent.standalone.AgentProcessTest");
@@ -37,7 +37,7 @@ public final class JvmmTestsInSandbox {
         // A VMM runs as a user of its own, which must enter the directories of the tests' files.
         "chmod o+x /tmp",
         "'" + java + "' -D" + TestVms.JVMM_PROPERTY + "=true " + jvmmProperties() + " -cp '" + System.getProperty("java.class.path") + "' "
-            + JvmmTestsInSandbox.class.getName() + " " + String.join(" ", CLASSES),
+            + AgentTestsOnJvmmSandboxTest.class.getName() + " " + String.join(" ", CLASSES),
         "echo \"IN-SANDBOX-EXIT=$?\"",
         "");
     ProcessOutcome outcome = sandbox.withMemory("6G").withTimeout(Duration.ofMinutes(20)).shell(script);
