@@ -332,9 +332,9 @@ class StandaloneAgentTest {
     assertThat(dir.resolve("vms/default/sh-emulator/vmm.log")).doesNotExist();
   }
 
-  /** A VM of the test guest with a disk of its own, as a manifest. */
-  private String guestWithDisk(String name, Path disk) {
-    return String.join("\n",
+  /** A manifest of the test guest (256 MiB, 1 vCPU, restartPolicy Always) with these lines under devices. */
+  private static String guestManifest(String name, String cmdline, String... devices) {
+    java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(
         "apiVersion: jvmm.io/v1alpha1",
         "kind: VirtualMachine",
         "metadata:",
@@ -343,15 +343,22 @@ class StandaloneAgentTest {
         "  memory: 256MiB",
         "  vcpu: 1",
         "  os: {arch: x86_64, machine: q35, kernel: " + TestVms.image().kernel() + ", initrd: "
-            + TestVms.image().initramfs() + ", cmdline: console=ttyS0 quiet}",
+            + TestVms.image().initramfs() + ", cmdline: " + cmdline + "}",
         "  features: {acpi: true}",
         "  restartPolicy: Always",
-        "  devices:",
+        "  devices:"));
+    lines.addAll(java.util.List.of(devices));
+    lines.add("");
+    return String.join("\n", lines);
+  }
+
+  /** A VM of the test guest with a disk of its own, as a manifest. */
+  private static String guestWithDisk(String name, Path disk) {
+    return guestManifest(name, "console=ttyS0 quiet",
         "    controllers: [{type: pci, index: 1, model: pcie-root-port}]",
         "    disks:",
         "    - {type: file, device: disk, driver: {name: qemu, type: raw}, source: {file: " + disk + "},",
-        "       target: {dev: vda, bus: virtio}, address: {domain: '0x000', bus: '0x01', slot: '0x00', function: '0x00'}}",
-        "");
+        "       target: {dev: vda, bus: virtio}, address: {domain: '0x000', bus: '0x01', slot: '0x00', function: '0x00'}}");
   }
 
   /** Runs a shell command as {@code uid} with no other group, as a VMM taken over by its guest would. */
@@ -376,12 +383,7 @@ class StandaloneAgentTest {
       Files.setPosixFilePermissions(disk, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     }
     for (String[] vm : new String[][] {{"one", diskA.toString()}, {"two", diskB.toString()}}) {
-      ControlRequest r = new ControlRequest();
-      r.op = "create";
-      r.fileName = vm[0] + ".yaml";
-      r.content = guestWithDisk(vm[0], Path.of(vm[1]));
-      ControlReply reply = ask(r);
-      assertThat(reply.ok).as(reply.error).isTrue();
+      createFromYaml(vm[0], guestWithDisk(vm[0], Path.of(vm[1])));
     }
     ControlReply.VmLine one = awaitVm("one", v -> "running".equals(v.qmpStatus));
     ControlReply.VmLine two = awaitVm("two", v -> "running".equals(v.qmpStatus));
@@ -422,22 +424,8 @@ class StandaloneAgentTest {
   }
 
   /** The test guest with a vsock device of CID {@code cid}, kept running on its shell. */
-  private String guestWithVsock(String name, long cid) {
-    return String.join("\n",
-        "apiVersion: jvmm.io/v1alpha1",
-        "kind: VirtualMachine",
-        "metadata:",
-        "  name: " + name,
-        "spec:",
-        "  memory: 256MiB",
-        "  vcpu: 1",
-        "  os: {arch: x86_64, machine: q35, kernel: " + TestVms.image().kernel() + ", initrd: "
-            + TestVms.image().initramfs() + ", cmdline: console=ttyS0 quiet jvmm.shell=1}",
-        "  features: {acpi: true}",
-        "  restartPolicy: Always",
-        "  devices:",
-        "    vsock: {model: virtio, cid: {address: " + cid + "}}",
-        "");
+  private static String guestWithVsock(String name, long cid) {
+    return guestManifest(name, "console=ttyS0 quiet jvmm.shell=1", "    vsock: {model: virtio, cid: {address: " + cid + "}}");
   }
 
   private void createFromYaml(String name, String yaml) throws IOException {
