@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jvmm.testkit.KvmSandbox;
 import io.jvmm.testkit.ProcessOutcome;
+import io.jvmm.testkit.ProjectRoot;
 import io.jvmm.testkit.SandboxTest;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -46,11 +47,16 @@ public final class AgentTestsOnJvmmSandboxTest {
     assertThat(outcome.output()).as(outcome.toString()).contains("IN-SANDBOX-EXIT=0");
   }
 
-  /** The jvmm.* system properties the build gave this JVM (jvmm.root), as -D options. */
+  /**
+   * The jvmm.* system properties the build gave this JVM, as -D options, with jvmm.root as
+   * resolved here: the build's guess is the directory Maven started in (a module's, when run
+   * from there), and the sandbox's working directory is no checkout to find it from.
+   */
   private static String jvmmProperties() {
     StringBuilder options = new StringBuilder();
-    System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("jvmm.")).sorted()
+    System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("jvmm.") && !n.equals("jvmm.root")).sorted()
         .forEach(n -> options.append(" '-D").append(n).append('=').append(System.getProperty(n)).append('\''));
+    options.append(" '-Djvmm.root=").append(ProjectRoot.path()).append('\'');
     return options.toString().strip();
   }
 

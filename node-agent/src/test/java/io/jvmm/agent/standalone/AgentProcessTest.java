@@ -118,6 +118,7 @@ class AgentProcessTest {
 
     assertThat(virsh("destroy", "proc")).contains("Domain 'proc' destroyed");
     await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
-    await().atMost(Duration.ofSeconds(10)).until(() -> !virsh("list").contains("proc"));
+    // Each jvmm-virsh is a JVM start, seconds in the nested sandbox: as patient as the other waits.
+    await().atMost(BOOT).until(() -> !virsh("list").contains("proc"));
   }
 }
