@@ -174,7 +174,10 @@ public final class DomainXmlExporter {
 
   private static DomainXml.Interface networkInterface(NetworkInterface n) {
     DomainXml.Interface x = new DomainXml.Interface();
-    x.type = name(n.type);
+    // The seed writes a tap on a bridge as type='ethernet' with <source bridge>, which libvirt's
+    // schema refuses (an ethernet interface has no bridge) and libvirt calls type='bridge'.
+    boolean onBridge = n.source != null && n.source.bridge != null;
+    x.type = onBridge ? name(NetworkInterface.Type.BRIDGE) : name(n.type);
     if (n.mac != null) {
       x.mac = new DomainXml.Mac();
       x.mac.address = n.mac.address;
@@ -281,18 +284,28 @@ public final class DomainXmlExporter {
     }
     DomainXml.Address x = new DomainXml.Address();
     x.type = typed ? "pci" : null;
-    x.domain = part(a.domain);
-    x.bus = part(a.bus);
-    x.slot = part(a.slot);
-    x.function = part(a.function);
+    x.domain = part(a.domain, "0x%04x", 0xffff);
+    x.bus = part(a.bus, "0x%02x", 0xff);
+    x.slot = part(a.slot, "0x%02x", 0x1f);
+    x.function = part(a.function, "0x%x", 7);
     return x;
   }
 
-  private static String part(IntOrString p) {
+  /**
+   * One address part as libvirt writes it, and as its schema (pciDomain, pciBus, pciSlot,
+   * pciFunc) takes it: fixed-width hex, the function one digit. The seed's own function='0x00'
+   * is read on import and written 0x0. A part out of range is written as given, for validation
+   * to name.
+   */
+  private static String part(IntOrString p, String format, int max) {
     if (p == null) {
       return null;
     }
-    return p.getIntVal() != null ? "0x" + Integer.toHexString(p.getIntVal()) : p.getStrVal();
+    int value = PciAddress.valueOf(p);
+    if (value < 0 || value > max) {
+      return p.getIntVal() != null ? String.valueOf(p.getIntVal()) : p.getStrVal();
+    }
+    return String.format(format, value);
   }
 
   private static String name(Enum<?> e) {

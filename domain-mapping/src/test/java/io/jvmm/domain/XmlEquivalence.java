@@ -14,7 +14,9 @@ import org.w3c.dom.Node;
 /**
  * "Equivalent" domain XML, as libvirt reads it: same elements, attributes and text; comments,
  * indentation, quote style and attribute order do not count, nor does the order of different
- * device kinds inside {@code <devices>} (libvirt reads each kind in its own order).
+ * device kinds inside {@code <devices>} (libvirt reads each kind in its own order), nor how a PCI
+ * address part is spelled (0x00, 0x0 and 0 are one number). And as jvmm reads the seed: an
+ * ethernet interface with a source bridge is a bridge interface, which export writes.
  */
 final class XmlEquivalence {
   private XmlEquivalence() {
@@ -42,6 +44,15 @@ final class XmlEquivalence {
     for (int i = 0; i < attrs.getLength(); i++) {
       attributes.put(attrs.item(i).getNodeName(), attrs.item(i).getNodeValue());
     }
+    if (e.getTagName().equals("address")) {
+      for (String part : List.of("domain", "bus", "slot", "function")) {
+        attributes.computeIfPresent(part, (k, v) -> String.valueOf(
+            io.jvmm.crds.v1alpha1.PciAddress.valueOf(new io.fabric8.kubernetes.api.model.IntOrString(v))));
+      }
+    }
+    if (e.getTagName().equals("interface") && "ethernet".equals(attributes.get("type")) && hasBridgeSource(e)) {
+      attributes.put("type", "bridge");
+    }
     attributes.forEach((k, v) -> out.append(' ').append(k).append("='").append(v).append('\''));
     out.append('>');
     StringBuilder text = new StringBuilder();
@@ -61,5 +72,14 @@ final class XmlEquivalence {
     for (Element child : children) {
       write(child, indent + "  ", out);
     }
+  }
+
+  private static boolean hasBridgeSource(Element nic) {
+    for (Node n = nic.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element child && child.getTagName().equals("source") && child.hasAttribute("bridge")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.jvmm.cluster.KubeBinaries;
 import io.jvmm.cluster.Kubectl;
+import io.jvmm.cluster.ThirdPartyJudges;
 import io.jvmm.testkit.GuestImage;
 import io.jvmm.testkit.ProjectRoot;
 import io.jvmm.testkit.SandboxExtension;
@@ -208,6 +209,13 @@ class KubectlVmUserPathTest {
         + "{.status.conditions[?(@.type==\"Stalled\")].reason}/{.status.agent.pid}").orThrow().stdout())
         .as("the running VM stays Ready, its VMM untouched; kstatus's Stalled says why it is not settled")
         .isEqualTo("True/RestartRequired/" + pid);
+    java.util.Map<?, ?> live = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+        kubectl.run("get", "vm", VM, "-o", "json").orThrow().stdout(), java.util.Map.class);
+    assertThat(ThirdPartyJudges.kstatus(live)).as("kstatus, as Flux reads it: not settled, and it says why")
+        .satisfies(v -> assertThat(v.status()).isEqualTo("Failed"))
+        .satisfies(v -> assertThat(v.message()).contains("spec.memory"));
+    assertThat(ThirdPartyJudges.argoCdHealth(ProjectRoot.path().resolve("deploy/argocd/health.lua"), List.of(live)))
+        .as("Argo CD").singleElement().satisfies(v -> assertThat(v.status()).isEqualTo("Degraded"));
 
     long t0 = System.nanoTime();
     assertThat(vm("restart", VM).stdout).contains("restart requested");

@@ -21,6 +21,7 @@ public class Console {
   public Type type;
 
   @Required
+  @JsonPropertyDescription("Guest side of the console (libvirt <target type port>)")
   public Target target;
 
   public Alias alias;

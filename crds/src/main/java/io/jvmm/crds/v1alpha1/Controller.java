@@ -26,6 +26,8 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "the pcie-root controller has no address")
 public class Controller {
   @Required
+  @JsonPropertyDescription("Controller type: pci (PCIe root complex or root port) or virtio-serial (the"
+      + " virtio-serial-pci device that carries consoles)")
   public Type type;
 
   @Required
@@ -34,6 +36,8 @@ public class Controller {
   @JsonPropertyDescription("Controller index; for pci controllers the bus number devices name in address.bus")
   public Integer index;
 
+  @JsonPropertyDescription("pci controllers only: pcie-root (index 0, the root complex) or pcie-root-port (index N"
+      + " opens PCI bus N)")
   public Model model;
 
   public Alias alias;

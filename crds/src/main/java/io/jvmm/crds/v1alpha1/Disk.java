@@ -22,17 +22,21 @@ public class Disk {
   @JsonPropertyDescription("Disk device: disk")
   public Device device;
 
+  @JsonPropertyDescription("<driver>: the block layer (qemu), image format (raw) and the I/O thread serving the disk")
   public Driver driver;
 
   @Required
+  @JsonPropertyDescription("<source file>: the image file on the node")
   public Source source;
 
   @Required
+  @JsonPropertyDescription("<target dev bus>: the disk's name in the domain and its bus")
   public Target target;
 
   @JsonPropertyDescription("<readonly/>: the guest may not write the disk")
   public Boolean readonly;
 
+  @JsonPropertyDescription("<iotune>: I/O limits; the VMM applies totalIopsSec only and validation refuses the others")
   public Iotune iotune;
 
   public PciAddress address;

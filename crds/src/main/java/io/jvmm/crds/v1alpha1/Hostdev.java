@@ -14,17 +14,21 @@ import io.fabric8.generator.annotation.Required;
 @JsonPropertyOrder({"mode", "type", "managed", "driver", "source", "address"})
 public class Hostdev {
   @Required
+  @JsonPropertyDescription("Host device mode: subsystem (a device of a host bus)")
   public Mode mode;
 
   @Required
+  @JsonPropertyDescription("Host bus: pci")
   public Type type;
 
   @JsonPropertyDescription("The node agent binds the function to vfio-pci before start and back after stop")
   public Boolean managed;
 
+  @JsonPropertyDescription("<driver name>: the passthrough backend")
   public Driver driver;
 
   @Required
+  @JsonPropertyDescription("<source>: the host PCI function passed through")
   public Source source;
 
   @JsonPropertyDescription("Guest address; a free root port is used when absent")
@@ -41,6 +45,7 @@ public class Hostdev {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Driver {
     @Required
+    @JsonPropertyDescription("Passthrough backend: vfio (vfio-pci)")
     public DriverName name;
   }
 

@@ -2,6 +2,7 @@ package io.jvmm.crds.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Required;
 
@@ -10,6 +11,7 @@ import io.fabric8.generator.annotation.Required;
 @JsonPropertyOrder({"model", "alias", "address"})
 public class Memballoon {
   @Required
+  @JsonPropertyDescription("Balloon model: virtio (virtio-balloon-pci)")
   public Model model;
 
   public Alias alias;

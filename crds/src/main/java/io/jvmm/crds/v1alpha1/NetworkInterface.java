@@ -22,15 +22,20 @@ public class NetworkInterface {
   @JsonPropertyDescription("ethernet: a tap device named target.dev; bridge: a tap put on source.bridge")
   public Type type;
 
+  @JsonPropertyDescription("<mac address>: the guest NIC's MAC address; validation requires one")
   public Mac mac;
 
+  @JsonPropertyDescription("<source bridge>: the host bridge, for type bridge")
   public Source source;
 
   @Required
+  @JsonPropertyDescription("<target dev>: the tap device on the node")
   public Target target;
 
+  @JsonPropertyDescription("<model type>: the guest NIC model")
   public Model model;
 
+  @JsonPropertyDescription("<driver name>: where the virtio-net data path runs")
   public Driver driver;
 
   public PciAddress address;
@@ -73,6 +78,7 @@ public class NetworkInterface {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Model {
     @Required
+    @JsonPropertyDescription("NIC model: virtio (virtio-net-pci)")
     public ModelType type;
   }
 
@@ -84,6 +90,7 @@ public class NetworkInterface {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Driver {
     @Required
+    @JsonPropertyDescription("vhost (in the host kernel) or qemu (in the VMM)")
     public DriverName name;
   }
 

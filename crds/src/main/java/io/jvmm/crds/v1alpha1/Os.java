@@ -43,8 +43,10 @@ public class Os {
   @JsonPropertyDescription("Kernel command line (<cmdline>)")
   public String cmdline;
 
+  @JsonPropertyDescription("<loader>: UEFI firmware code, mapped as pflash")
   public Loader loader;
 
+  @JsonPropertyDescription("<nvram>: the UEFI variable store, with loader")
   public Nvram nvram;
 
   public enum Arch {

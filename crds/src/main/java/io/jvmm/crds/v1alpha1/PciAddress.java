@@ -1,5 +1,6 @@
 package io.jvmm.crds.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -13,6 +14,8 @@ import io.fabric8.kubernetes.api.model.IntOrString;
  * function='0x0'/>}: each part a number or a string in hex (0x..) or decimal. A string keeps
  * its spelling, so that a domain converts back to the same text.
  */
+@JsonClassDescription("The device's guest PCI address (libvirt <address type='pci'>); when absent it takes the"
+    + " lowest free root port, else a free slot of bus 0")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"domain", "bus", "slot", "function"})
 public class PciAddress {

@@ -16,11 +16,14 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonPropertyOrder({"model", "rate", "backend", "address"})
 public class Rng {
   @Required
+  @JsonPropertyDescription("RNG model: virtio (virtio-rng-pci)")
   public Model model;
 
+  @JsonPropertyDescription("<rate>: how much entropy the guest may read; unlimited when absent")
   public Rate rate;
 
   @Required
+  @JsonPropertyDescription("<backend>: where the entropy comes from on the node")
   public Backend backend;
 
   public PciAddress address;
@@ -50,6 +53,7 @@ public class Rng {
   @JsonPropertyOrder({"model", "path"})
   public static class Backend {
     @Required
+    @JsonPropertyDescription("Backend model: random (read from the file at path)")
     public BackendModel model;
 
     @Required

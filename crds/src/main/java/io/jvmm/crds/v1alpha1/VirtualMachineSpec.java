@@ -1,5 +1,6 @@
 package io.jvmm.crds.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -17,6 +18,9 @@ import java.util.Map;
  * attribute a field, repeated elements a list, element text a value field ({@code path} for
  * file names). Fields the operator needs and libvirt does not have come last.
  */
+@JsonClassDescription("The VM as libvirt's domain XML describes it (memory, vcpu, iothreads, os, features,"
+    + " emulator, devices), then how jvmm runs it (runState, restartPolicy, rebootPolicy, updatePolicy, nodeName,"
+    + " nodeSelector)")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"memory", "vcpu", "iothreads", "os", "features", "emulator", "devices",
     "runState", "restartPolicy", "rebootPolicy", "nodeName", "nodeSelector"})
@@ -53,9 +57,12 @@ public class VirtualMachineSpec {
   public Integer iothreads;
 
   @Required
+  @JsonPropertyDescription("How the guest boots (libvirt <os>): arch and machine, then a kernel (direct kernel"
+      + " boot) or UEFI firmware (loader, nvram)")
   public Os os;
 
   @Required
+  @JsonPropertyDescription("Machine features (libvirt <features>): acpi, which must be true, and gic on aarch64")
   public Features features;
 
   @Pattern(Quantities.ABSOLUTE_PATH_PATTERN)
@@ -63,6 +70,8 @@ public class VirtualMachineSpec {
   @JsonPropertyDescription("Path of the VMM binary on the node (libvirt <emulator>); the node's jvmm when absent")
   public String emulator;
 
+  @JsonPropertyDescription("The guest's devices (libvirt <devices>): a list per element name, and vsock and"
+      + " memballoon at most once")
   public Devices devices;
 
   @Default("Running")

@@ -1,20 +1,33 @@
 package io.jvmm.crds.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.jvmm.crds.generator.ListTypeMap;
 import java.util.List;
 
 /**
  * What the operator and node agent observed. Conditions are the record (API conventions);
  * phase is derived from them for kubectl's State column and is never the source of truth.
  */
+@JsonClassDescription("What the operator and the node agent observed: the conditions are the record, phase a"
+    + " summary of them for kubectl, agent the node agent's own report")
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Conditions merge by type under server-side apply, as metav1.Condition lists do
+// (+listType=map, +listMapKey=type), so that each writer owns its own condition types.
+@SchemaCustomizer(value = ListTypeMap.class, input = "conditions: type")
 @JsonPropertyOrder({"phase", "nodeName", "qmpStatus", "observedGeneration", "conditions", "agent"})
 public class VirtualMachineStatus {
-  /** Condition type: the guest runs as spec.runState asks (True), or why not (reason, message). */
+  /**
+   * Condition type: the guest runs as spec.runState asks (True), or why not yet (reason,
+   * message). Absent where no running guest is asked for and none runs (settled Paused or
+   * Stopped): kstatus would read a False one as work in progress.
+   */
   public static final String CONDITION_READY = "Ready";
   /** Condition type: a node was chosen and recorded in status.nodeName. */
   public static final String CONDITION_SCHEDULED = "Scheduled";
@@ -28,6 +41,8 @@ public class VirtualMachineStatus {
   /** Condition type: the VM failed and will not recover by itself; reason says why. */
   public static final String CONDITION_FAILURE = "Failure";
 
+  @JsonPropertyDescription("Summary of the conditions for kubectl's State column: Pending, Scheduled, Starting,"
+      + " Running, Paused, Stopping, Stopped, Failed, or Unknown (the VMM lives but does not answer QMP)")
   public Phase phase;
 
   @JsonPropertyDescription("Node the VM runs on, set once scheduled")
@@ -39,7 +54,9 @@ public class VirtualMachineStatus {
   @JsonPropertyDescription("The metadata.generation the status describes")
   public Long observedGeneration;
 
-  @JsonPropertyDescription("Ready, Scheduled, Paused and Failure, in metav1.Condition form")
+  @JsonPropertyDescription("The VM's conditions in metav1.Condition form, one per type (the list's key): Ready,"
+      + " Scheduled, Paused, RestartRequired, Failure, Reconciling, Stalled")
+  @SchemaFrom(type = ConditionSchema[].class)
   public List<Condition> conditions;
 
   @JsonPropertyDescription("What the node agent last saw of the VMM process; written by the agent only")

@@ -14,9 +14,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonPropertyOrder({"model", "cid", "address"})
 public class Vsock {
   @Required
+  @JsonPropertyDescription("Vsock model: virtio (vhost-vsock-pci)")
   public Model model;
 
   @Required
+  @JsonPropertyDescription("<cid>: the guest's context id, a fixed address (auto is not supported yet)")
   public Cid cid;
 
   public PciAddress address;

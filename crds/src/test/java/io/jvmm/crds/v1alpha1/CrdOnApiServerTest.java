@@ -58,8 +58,9 @@ class CrdOnApiServerTest {
             "machine must be q35 with arch x86_64 and virt with arch aarch64"),
         Arguments.of("multicast MAC", "address: de:ad:be:ef:00:01", "address: 01:ad:be:ef:00:01",
             "spec.devices.interfaces[0].mac.address in body should match"),
+        // controllers are a map list keyed by type and index: the API server refuses the second entry
         Arguments.of("root port index twice", "index: 7", "index: 6",
-            "controller indexes must be unique per controller type"),
+            "spec.devices.controllers[6]: Duplicate value: {\"index\":6,\"type\":\"pci\"}"),
         Arguments.of("total and read IOPS together", "totalIopsSec: 1000", "totalIopsSec: 1000\n        readIopsSec: 10",
             "totalIopsSec excludes readIopsSec and writeIopsSec"),
         Arguments.of("bus too long a string", "bus: \"0x01\"", "bus: \"0x000001\"",

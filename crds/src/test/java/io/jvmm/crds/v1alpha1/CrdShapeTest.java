@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.Condition;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,11 +40,63 @@ class CrdShapeTest {
 
   @Test
   void printerColumns() {
-    List<String> names = new ArrayList<>();
-    version.at("/additionalPrinterColumns").forEach(c -> names.add(c.at("/name").asText()));
+    List<String> shown = new ArrayList<>();
+    List<String> wide = new ArrayList<>();
+    version.at("/additionalPrinterColumns").forEach(c ->
+        (c.at("/priority").asInt() == 0 ? shown : wide).add(c.at("/name").asText()));
     // fabric8 7.9.0 writes printer columns sorted by jsonPath (a TreeMap), whatever the
-    // declaration order, so kubectl shows Age, Memory, vCPUs, Node, State.
-    assertThat(names).containsExactlyInAnyOrder("State", "Node", "vCPUs", "Memory", "Age");
+    // declaration order, so kubectl shows Age first.
+    assertThat(shown).containsExactlyInAnyOrder("Ready", "State", "Node", "vCPUs", "Memory", "Age");
+    assertThat(wide).containsExactlyInAnyOrder("Reason", "RunState", "QMP", "CID");
+  }
+
+  /** kubectl explain prints these; an empty one leaves users to guess units and allowed values. */
+  @Test
+  void everyPropertyHasADescription() {
+    List<String> undescribed = new ArrayList<>();
+    collectUndescribed(version.at("/schema/openAPIV3Schema"), "<root>", undescribed);
+    assertThat(undescribed).as("properties without a description").isEmpty();
+  }
+
+  private static void collectUndescribed(JsonNode schema, String path, List<String> undescribed) {
+    if (schema.path("description").asText().isBlank()) {
+      undescribed.add(path);
+    }
+    // A list's description is on the list; its items are described field by field.
+    JsonNode fields = schema.has("items") ? schema.at("/items/properties") : schema.path("properties");
+    fields.fields().forEachRemaining(f -> collectUndescribed(f.getValue(), path + "." + f.getKey(), undescribed));
+    JsonNode values = schema.at("/additionalProperties/properties");
+    values.fields().forEachRemaining(f -> collectUndescribed(f.getValue(), path + ".*." + f.getKey(), undescribed));
+  }
+
+  /** Server-side apply merges these entry by entry; keys must be required, or the API server refuses the CRD. */
+  @Test
+  void namedListsAreMapsKeyedByRequiredFields() {
+    Map<JsonNode, List<String>> keysByList = Map.of(
+        spec.at("/properties/devices/properties/controllers"), List.of("type", "index"),
+        version.at("/schema/openAPIV3Schema/properties/status/properties/conditions"), List.of("type"));
+    keysByList.forEach((list, keys) -> {
+      assertThat(list.at("/x-kubernetes-list-type").asText()).isEqualTo("map");
+      List<String> mapKeys = new ArrayList<>();
+      list.at("/x-kubernetes-list-map-keys").forEach(k -> mapKeys.add(k.asText()));
+      assertThat(mapKeys).containsExactlyElementsOf(keys);
+      List<String> required = new ArrayList<>();
+      list.at("/items/required").forEach(r -> required.add(r.asText()));
+      assertThat(required).containsAll(keys);
+    });
+  }
+
+  /** ConditionSchema only describes fabric8's Condition: a field missing there would be pruned from status. */
+  @Test
+  void theConditionSchemaHasExactlyConditionsFields() {
+    ObjectMapper json = new ObjectMapper();
+    List<String> conditionFields = json.getSerializationConfig()
+        .introspect(json.constructType(Condition.class)).findProperties().stream()
+        .map(BeanPropertyDefinition::getName).toList();
+    List<String> schemaFields = new ArrayList<>();
+    version.at("/schema/openAPIV3Schema/properties/status/properties/conditions/items/properties")
+        .fieldNames().forEachRemaining(schemaFields::add);
+    assertThat(schemaFields).containsExactlyInAnyOrderElementsOf(conditionFields);
   }
 
   @Test

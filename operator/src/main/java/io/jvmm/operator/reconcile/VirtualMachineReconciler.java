@@ -23,6 +23,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.jvmm.crds.v1alpha1.NodeContract;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
 import io.jvmm.crds.v1alpha1.VirtualMachineStatus;
+import io.jvmm.operator.status.VmStatusBuilder;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -145,12 +146,18 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
                         .withFieldManager(FIELD_MANAGER).withForce(true).build(), patch);
         VirtualMachineStatus.Phase before = previous == null ? null : previous.phase;
         if (before != status.phase) {
-            Condition ready = status.conditions.stream()
-                    .filter(c -> VirtualMachineStatus.CONDITION_READY.equals(c.getType())).findFirst().orElseThrow();
+            // Ready says why, where there is one; a VM settled without a running guest has none,
+            // and Reconciling, always there, then names the state it settled in.
+            Condition why = condition(status, VirtualMachineStatus.CONDITION_READY)
+                    .orElseGet(() -> condition(status, VmStatusBuilder.RECONCILING).orElseThrow());
             boolean bad = status.phase == VirtualMachineStatus.Phase.FAILED;
-            new VmEvents(client, clock).record(vm, bad, ready.getReason(),
-                    "phase " + (before == null ? "none" : before) + " -> " + status.phase + ": " + ready.getMessage());
+            new VmEvents(client, clock).record(vm, bad, why.getReason(),
+                    "phase " + (before == null ? "none" : before) + " -> " + status.phase + ": " + why.getMessage());
         }
+    }
+
+    private static Optional<Condition> condition(VirtualMachineStatus status, String type) {
+        return status.conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 
     private static boolean sameOperatorFields(VirtualMachineStatus previous, VirtualMachineStatus next) {

@@ -64,7 +64,7 @@ public final class VmReconciliation {
             }
         }
         VmObservation observation = new VmObservation(generation(vm), runState, deleting(vm), problems, node,
-                unschedulable, lost, agent(vm), updatePolicy(vm));
+                unschedulable, lost, agent(vm), updatePolicy(vm), restartPolicy(vm));
         VirtualMachineStatus status = statusBuilder.build(observation, previousConditions(vm), cluster.now());
         boolean release = deleting(vm) && mayRelease(node, lost, agent(vm));
         Duration recheck = deleting(vm) ? DELETION_RECHECK : node.isEmpty() ? PENDING_RECHECK : PLACED_RECHECK;

@@ -1,6 +1,7 @@
 package io.jvmm.operator.status;
 
 import io.jvmm.crds.v1alpha1.AgentStatus;
+import io.jvmm.crds.v1alpha1.RestartPolicy;
 import io.jvmm.crds.v1alpha1.RunState;
 import io.jvmm.crds.v1alpha1.UpdatePolicy;
 import java.util.List;
@@ -20,16 +21,21 @@ public record VmObservation(
         Optional<String> unschedulableMessage,
         boolean nodeLost,
         Optional<AgentStatus> agent,
-        UpdatePolicy updatePolicy) {
+        UpdatePolicy updatePolicy,
+        RestartPolicy restartPolicy) {
 
     public VmObservation {
         problems = List.copyOf(problems);
     }
 
-    /** A VM whose spec changes wait for kubectl vm restart (spec.updatePolicy Manual, the default). */
+    /**
+     * A VM with the defaults: spec changes wait for kubectl vm restart (spec.updatePolicy
+     * Manual), and an ended VMM is started again (spec.restartPolicy Always).
+     */
     public VmObservation(long generation, RunState runState, boolean deleting, List<String> problems, Optional<String> node,
                          Optional<String> unschedulableMessage, boolean nodeLost, Optional<AgentStatus> agent) {
-        this(generation, runState, deleting, problems, node, unschedulableMessage, nodeLost, agent, UpdatePolicy.MANUAL);
+        this(generation, runState, deleting, problems, node, unschedulableMessage, nodeLost, agent, UpdatePolicy.MANUAL,
+                RestartPolicy.ALWAYS);
     }
 
     /** The agent's report, when it is about this VM on its current node and about the current spec. */

@@ -3,6 +3,7 @@ package io.jvmm.operator.status;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.jvmm.crds.v1alpha1.AgentStatus;
 import io.jvmm.crds.v1alpha1.AgentStatus.VmmState;
+import io.jvmm.crds.v1alpha1.RestartPolicy;
 import io.jvmm.crds.v1alpha1.RunState;
 import io.jvmm.crds.v1alpha1.UpdatePolicy;
 import io.jvmm.crds.v1alpha1.VirtualMachineStatus;
@@ -13,9 +14,12 @@ import java.util.Optional;
 
 /**
  * The one place where a VM's status is made.  From an observation it derives the phase and the
- * conditions: Ready, Scheduled and Paused for people, and Reconciling and Stalled in the form
- * kstatus reads (Flux and kubectl's wait follow it), so that a VM which settled where its spec
- * asks, Running, Paused or Stopped, is Current, and one that cannot get there is Failed. A
+ * conditions in the form kstatus reads (Flux, kapply and kubectl's wait follow it; Argo CD's
+ * health script in deploy/argocd reads the same): Reconciling while the VM moves towards its
+ * spec, Stalled when it cannot get there without a change from outside, neither once it settled
+ * where spec.runState asks. Ready says whether the guest runs as asked; it is left out where
+ * the spec asks for no running guest and none runs (Paused, Stopped, or ended for good under
+ * its restartPolicy), because kstatus reads a False Ready as work in progress, forever. A
  * running VM whose spec changed in what only a new VMM applies keeps Ready but says
  * RestartRequired, naming the fields; kstatus reads it as Stalled (Failed) until
  * kubectl vm restart, or as Reconciling while the agent restarts it (updatePolicy Restart).
@@ -40,7 +44,9 @@ public final class VmStatusBuilder {
                         : restartMessage(drift), restarting ? Settling.MOVING : Settling.STALLED);
         }
         ConditionSet conditions = new ConditionSet(previous, vm.generation(), now);
-        conditions.set(VirtualMachineStatus.CONDITION_READY, outcome.ready, outcome.reason, outcome.message);
+        if (outcome.ready || outcome.settling != Settling.SETTLED) {
+            conditions.set(VirtualMachineStatus.CONDITION_READY, outcome.ready, outcome.reason, outcome.message);
+        }
         if (vm.node().isPresent()) {
             conditions.set(VirtualMachineStatus.CONDITION_SCHEDULED, true, "Scheduled", "placed on node " + vm.node().get());
         } else {
@@ -129,11 +135,32 @@ public final class VmStatusBuilder {
                         + name(vm.runState()), Settling.MOVING);
             case STOPPED, ABSENT -> vm.runState() == RunState.STOPPED
                     ? new Outcome(Phase.STOPPED, false, "Stopped", "the VMM is stopped as spec.runState asks", Settling.SETTLED)
-                    : new Outcome(Phase.STOPPED, false, "Stopped", "the VMM ended" + said, Settling.MOVING);
+                    : endedForGood(vm, agent)
+                        ? new Outcome(Phase.STOPPED, false, "Ended", "the VMM ended" + said + "; restartPolicy "
+                            + policyName(vm.restartPolicy()) + " does not start it again (kubectl vm stop, then start, does)",
+                            Settling.SETTLED)
+                        : new Outcome(Phase.STOPPED, false, "Stopped", "the VMM ended" + said, Settling.MOVING);
             case FAILED -> new Outcome(Phase.FAILED, false, "VmmFailed", "the VMM failed"
                     + (agent.exitCode == null ? "" : " with exit status " + agent.exitCode) + said, Settling.STALLED);
             case UNKNOWN -> new Outcome(Phase.UNKNOWN, false, "Unresponsive", "the VMM does not answer" + said,
                     Settling.MOVING);
+        };
+    }
+
+    /** Whether the agent leaves an ended VMM ended: its restart policy does not cover how it ended. */
+    private static boolean endedForGood(VmObservation vm, AgentStatus agent) {
+        return switch (vm.restartPolicy()) {
+            case ALWAYS -> false;
+            case ON_FAILURE -> agent.exitCode != null && agent.exitCode == 0;
+            case NEVER -> true;
+        };
+    }
+
+    private static String policyName(RestartPolicy policy) {
+        return switch (policy) {
+            case ALWAYS -> "Always";
+            case ON_FAILURE -> "OnFailure";
+            case NEVER -> "Never";
         };
     }
 

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jvmm.cluster.ClusterNamespace;
 import io.jvmm.cluster.KubeClusterTest;
 import io.jvmm.cluster.KubeControlPlane;
+import io.jvmm.cluster.ThirdPartyJudges;
 import io.jvmm.crds.v1alpha1.AgentStatus.VmmState;
 import io.jvmm.crds.v1alpha1.NodeContract;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
@@ -151,15 +152,19 @@ class VirtualMachineReconcilerClusterTest {
         awaitPhase(ns, "db", Phase.PAUSED);
         assertThat(condition(fetch(ns, "db"), "Paused").getStatus()).isEqualTo("True");
         assertThat(condition(fetch(ns, "db"), "Reconciling").getStatus()).isEqualTo("False");
+        assertThat(ThirdPartyJudges.kstatus(fetch(ns, "db")).status()).as("kstatus of the paused VM").isEqualTo("Current");
 
         patchSpec(ns, "db", "{\"runState\":\"Stopped\"}");
         node.report(vm, VmmState.STOPPED, "shutdown");
         awaitPhase(ns, "db", Phase.STOPPED);
         VirtualMachine stopped = fetch(ns, "db");
-        assertThat(condition(stopped, "Ready").getReason()).isEqualTo("Stopped");
+        assertThat(stopped.getStatus().conditions).as("no guest asked for: the Ready of the running VM went")
+                .noneMatch(c -> c.getType().equals("Ready"));
+        assertThat(condition(stopped, "Reconciling").getReason()).isEqualTo("Stopped");
         assertThat(condition(stopped, "Reconciling").getStatus()).isEqualTo("False");
         assertThat(condition(stopped, "Stalled").getStatus()).isEqualTo("False");
         assertThat(stopped.getStatus().observedGeneration).isEqualTo(stopped.getMetadata().getGeneration());
+        assertThat(ThirdPartyJudges.kstatus(stopped).status()).as("kstatus of the stopped VM").isEqualTo("Current");
     }
 
     @Test
