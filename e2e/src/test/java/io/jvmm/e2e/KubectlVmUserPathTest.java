@@ -3,6 +3,7 @@ package io.jvmm.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jvmm.cluster.KubeBinaries;
 import io.jvmm.cluster.Kubectl;
 import io.jvmm.cluster.ThirdPartyJudges;
@@ -19,9 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -165,7 +168,7 @@ class KubectlVmUserPathTest {
       String answer = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
           .until(() -> console(VM, "echo R=$((6*7))\n", "R=42").text, text -> text.contains("R=42"));
       assertThat(answer).contains("R=42");
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       // Seen once (2026-12-04): the guest's serial output stopped after the shell's banner and
       // input went unanswered. What the node shows then tells a stalled vCPU from a lost socket.
       throw new AssertionError(e.getMessage() + "\n" + serialDiagnostics(VM), e);
@@ -226,8 +229,7 @@ class KubectlVmUserPathTest {
         + "{.status.conditions[?(@.type==\"Stalled\")].reason}/{.status.agent.pid}").orThrow().stdout())
         .as("the running VM stays Ready, its VMM untouched; kstatus's Stalled says why it is not settled")
         .isEqualTo("True/RestartRequired/" + pid);
-    java.util.Map<?, ?> live = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
-        kubectl.run("get", "vm", VM, "-o", "json").orThrow().stdout(), java.util.Map.class);
+    Map<?, ?> live = new ObjectMapper().readValue(kubectl.run("get", "vm", VM, "-o", "json").orThrow().stdout(), Map.class);
     assertThat(ThirdPartyJudges.kstatus(live)).as("kstatus, as Flux reads it: not settled, and it says why")
         .satisfies(v -> assertThat(v.status()).isEqualTo("Failed"))
         .satisfies(v -> assertThat(v.message()).contains("spec.memory"));

@@ -19,13 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deploy/argocd/health.lua as Argo CD runs it (gopher-lua, as Argo CD pins it, with Argo CD's
- * libraries): the fixtures of health_test.yaml, VMs exported from a real API server, each get
+ * libraries): the fixtures of argocd/health_test.yaml in this module's test resources, VMs
+ * exported from a real API server, each get
  * the health they name; and the command deploy/argocd/README.md gives installs it into an
  * existing argocd-cm without touching the keys already there.
  */
 @KubeClusterTest
 class ArgoCdHealthTest {
   static final Path ARGOCD = ProjectRoot.path().resolve("deploy/argocd");
+  /** Argo CD's health_test.yaml and its testdata/, kept out of deploy/ (a directory-mode applier would apply them). */
+  static final Path FIXTURES = ProjectRoot.path().resolve("operator/src/test/resources/argocd");
   static final String KEY = "resource.customizations.health.jvmm.io_VirtualMachine";
 
   @TempDir
@@ -33,7 +36,7 @@ class ArgoCdHealthTest {
 
   @Test
   void eachExportedVmGetsTheHealthItsFixtureNames() {
-    String report = ThirdPartyJudges.argoCdHealthTests(ARGOCD.resolve("health.lua"), ARGOCD.resolve("health_test.yaml"));
+    String report = ThirdPartyJudges.argoCdHealthTests(ARGOCD.resolve("health.lua"), FIXTURES.resolve("health_test.yaml"));
     assertThat(report.lines()).hasSizeGreaterThanOrEqualTo(12).allMatch(l -> l.startsWith("ok "))
         .anyMatch(l -> l.contains("stopped.yaml: Healthy")).anyMatch(l -> l.contains("paused.yaml: Healthy"))
         .anyMatch(l -> l.contains("restart-required.yaml: Degraded"));
@@ -50,7 +53,7 @@ class ArgoCdHealthTest {
           inputPath: testdata/vmm-failed.yaml
         """);
     Files.createDirectories(dir.resolve("testdata"));
-    Files.copy(ARGOCD.resolve("testdata/vmm-failed.yaml"), dir.resolve("testdata/vmm-failed.yaml"));
+    Files.copy(FIXTURES.resolve("testdata/vmm-failed.yaml"), dir.resolve("testdata/vmm-failed.yaml"));
     assertThatThrownBy(() -> ThirdPartyJudges.argoCdHealthTests(ARGOCD.resolve("health.lua"), tests))
         .hasMessageContaining("FAIL").hasMessageContaining("got Degraded");
   }
