@@ -25,6 +25,9 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * it to this one.
  */
 public final class AgentTestsOnJvmmSandboxTest {
+  /** What HotSpot prints when it dies of a fatal error (its hs_err banner). */
+  static final String JVM_CRASH = "A fatal error has been detected by the Java Runtime Environment";
+
   /** The classes run in the sandbox, in this order. */
   static final List<String> CLASSES = List.of("io.jvmm.agent.standalone.StandaloneAgentTest",
       "io.jvmm.agent.standalone.AgentProcessTest");
@@ -41,7 +44,17 @@ public final class AgentTestsOnJvmmSandboxTest {
             + AgentTestsOnJvmmSandboxTest.class.getName() + " " + String.join(" ", CLASSES),
         "echo \"IN-SANDBOX-EXIT=$?\"",
         "");
-    ProcessOutcome outcome = sandbox.withMemory("6G").withTimeout(Duration.ofMinutes(20)).shell(script);
+    KvmSandbox sized = sandbox.withMemory("6G").withTimeout(Duration.ofMinutes(20));
+    ProcessOutcome outcome = sized.shell(script);
+    if (outcome.output().contains(JVM_CRASH)) {
+      // The tests' own JVM (HotSpot, not jvmm) died in its compiled code: SIGILL or SIGSEGV in
+      // C1 code, three times on 2026-12-04, at different places, under the nested sandbox's
+      // software-emulated CPU. That is the sandbox failing, not the agent: one fresh sandbox,
+      // said aloud. A second crash fails as before.
+      System.out.println("jvmm-sandbox: the tests' JVM crashed in the nested sandbox; running them once more in a"
+          + " fresh sandbox. The first run: " + outcome);
+      outcome = sized.shell(script);
+    }
     System.out.println(outcome.output().lines().filter(l -> l.startsWith("IN-SANDBOX"))
         .reduce("", (a, b) -> a + b + "\n"));
     assertThat(outcome.output()).as(outcome.toString()).contains("IN-SANDBOX-EXIT=0");

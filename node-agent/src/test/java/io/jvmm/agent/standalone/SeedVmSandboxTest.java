@@ -38,7 +38,10 @@ class SeedVmSandboxTest {
         "( while sleep 0.5; do p=; for c in $(pgrep -f -i -- \"$vmm\"); do [ \"$(cat /proc/$c/comm 2>/dev/null)\" = java ] && p=$c; done;"
             + " [ -n \"$p\" ] || continue;"
             + " for t in /proc/$p/task/*; do echo \"$(cat $t/comm) $(sed 's/.*) //' $t/stat | awk '{print $12 + $13}')\";"
-            + " done > /tmp/seed-test/threads.new 2>/dev/null && mv /tmp/seed-test/threads.new /tmp/seed-test/threads.txt;"
+            // Kept only whole: a sample taken as the VMM exits has threads without their ticks.
+            + " done > /tmp/seed-test/threads.new 2>/dev/null;"
+            + " [ -s /tmp/seed-test/threads.new ] && ! grep -qv ' [0-9][0-9]*$' /tmp/seed-test/threads.new"
+            + " && mv /tmp/seed-test/threads.new /tmp/seed-test/threads.txt;"
             + " done ) & sampler=$!",
         root + "/bin/lib/seed-demo.sh < /dev/null | tee /tmp/seed-test/console.txt; echo \"SEED-DEMO-EXIT=${PIPESTATUS[0]}\"",
         "kill $sampler; sed 's/^/VMM-THREAD /' /tmp/seed-test/threads.txt",
