@@ -51,6 +51,11 @@ public final class KubeControlPlane implements AutoCloseable {
    */
   public static final String SANDBOX_HOST_ADDRESS = "10.0.2.2";
 
+  /** The front proxy's client certificate names it (--requestheader-allowed-names). */
+  public static final String FRONT_PROXY_NAME = "front-proxy-client";
+  private static final String FRONT_PROXY_CERT = "front-proxy-client.crt";
+  private static final String FRONT_PROXY_KEY = "front-proxy-client.key";
+
   /** Loaded CI machines have two cores shared with other builds: starting can take a while. */
   private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
 
@@ -94,6 +99,17 @@ public final class KubeControlPlane implements AutoCloseable {
         // system:masters; serve on loopback only.
         .withApiServerFlag("--bind-address", "127.0.0.1")
         .withApiServerFlag("--advertise-address", "127.0.0.1")
+        // The aggregation layer, as kubeadm sets it up: kube-apiserver authenticates users and
+        // proxies requests for an APIService to its server with the front-proxy client
+        // certificate and the user in X-Remote-* headers; that server checks the certificate
+        // against the request-header CA it reads from kube-system/extension-apiserver-authentication.
+        .withApiServerFlag("--requestheader-client-ca-file", workDir.resolve(FRONT_PROXY_CERT).toString())
+        .withApiServerFlag("--requestheader-allowed-names", FRONT_PROXY_NAME)
+        .withApiServerFlag("--requestheader-username-headers", "X-Remote-User")
+        .withApiServerFlag("--requestheader-group-headers", "X-Remote-Group")
+        .withApiServerFlag("--requestheader-extra-headers-prefix", "X-Remote-Extra-")
+        .withApiServerFlag("--proxy-client-cert-file", workDir.resolve(FRONT_PROXY_CERT).toString())
+        .withApiServerFlag("--proxy-client-key-file", workDir.resolve(FRONT_PROXY_KEY).toString())
         .build());
     Process controllerManager = null;
     try {
@@ -254,6 +270,9 @@ public final class KubeControlPlane implements AutoCloseable {
     CertManager.generateKeyAndCertificate("O=system:masters,CN=kubeapitest",
         workDir.resolve(CertManager.CLIENT_KEY_NAME).toFile(),
         workDir.resolve(CertManager.CLIENT_CERT_NAME).toFile());
+    // The front proxy's certificate is its own request-header CA, as the admin's is the client CA.
+    CertManager.generateKeyAndCertificate("CN=" + FRONT_PROXY_NAME,
+        workDir.resolve(FRONT_PROXY_KEY).toFile(), workDir.resolve(FRONT_PROXY_CERT).toFile());
   }
 
   private static Process startControllerManager(KubeBinaries binaries, Path workDir,

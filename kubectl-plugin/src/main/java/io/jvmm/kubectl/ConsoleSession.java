@@ -27,7 +27,7 @@ final class ConsoleSession {
 
   /** Opens a console connection; resolves the VM's node again each time. */
   interface Connector {
-    ConsoleClient connect() throws IOException;
+    ConsoleStream connect() throws IOException;
   }
 
   private final Connector connector;
@@ -39,7 +39,7 @@ final class ConsoleSession {
   private final long lingerMillis;
   private final Object lock = new Object();
 
-  private volatile ConsoleClient current;
+  private volatile ConsoleStream current;
   private volatile boolean leaving;
   private volatile long keysEndedAt;
   private volatile long lastOutputAt = System.currentTimeMillis();
@@ -102,7 +102,7 @@ final class ConsoleSession {
     }
   }
 
-  private ConsoleClient reconnect() throws InterruptedException {
+  private ConsoleStream reconnect() throws InterruptedException {
     long delay = 500;
     while (!leaving) {
       try {
@@ -128,7 +128,7 @@ final class ConsoleSession {
    * found in it and only those are shown. When it does not hold that (a new VMM run, or more
    * than the scroll-back went by), everything is shown once the console is quiet for a moment.
    */
-  private String pumpOutput(ConsoleClient client, boolean resync) {
+  private String pumpOutput(ConsoleStream client, boolean resync) {
     InputStream from = client.output();
     byte[] buffer = new byte[8192];
     synchronized (lock) {
@@ -215,7 +215,7 @@ final class ConsoleSession {
             }
           }
         }
-        ConsoleClient to = current;
+        ConsoleStream to = current;
         if (send > 0 && to != null && to.isWriter()) {
           try {
             to.input().write(buffer, 0, send);
@@ -264,7 +264,7 @@ final class ConsoleSession {
     messages.flush();
   }
 
-  private static void closeQuietly(ConsoleClient client) {
+  private static void closeQuietly(ConsoleStream client) {
     if (client != null) {
       try {
         client.close();

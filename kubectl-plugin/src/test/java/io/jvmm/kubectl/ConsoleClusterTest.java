@@ -3,17 +3,15 @@ package io.jvmm.kubectl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.jvmm.agent.VmKey;
 import io.jvmm.agent.console.ConsoleHub;
 import io.jvmm.agent.console.ConsoleServer;
 import io.jvmm.agent.console.ConsoleTls;
-import io.jvmm.agent.kube.KubernetesConsoleAuthorizer;
+import io.jvmm.agent.pki.ReloadingCaTrust;
+import io.jvmm.consoleapi.ConsoleApiInCluster;
+import io.jvmm.crds.v1alpha1.ConsoleSubresources;
 import io.jvmm.cluster.ClusterNamespace;
 import io.jvmm.cluster.KubeClusterTest;
 import io.jvmm.crds.v1alpha1.NodeContract;
@@ -41,9 +39,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * bin/kubectl-vm console against the node agent's own console server (TLS with its self-signed
- * key, the Kubernetes authorizer asking the real API server), a console hub on a fake VMM
- * socket, and a TCP relay between them that the test cuts to drop the connection.
+ * bin/kubectl-vm console through the real API server's aggregation layer: kube-apiserver
+ * authenticates the user (a service account's token, the admin's client certificate, nobody at
+ * all behind kubectl proxy) and proxies to jvmm's console API (ConsoleApiInCluster), which asks
+ * for the RBAC permission again and relays over mutual TLS to the node agent's own console
+ * server (its self-signed key, the console client CA the console API published), there a console
+ * hub on a fake VMM socket. A TCP relay between the console API and the agent is cut to drop the
+ * connection.
  */
 @KubeClusterTest
 class ConsoleClusterTest {
@@ -51,18 +53,20 @@ class ConsoleClusterTest {
   Path dir;
 
   @Test
-  void pipesBothWaysReconnectsAfterADropAndIsRefusedWithoutRbac(ClusterNamespace ns) throws Exception {
+  void throughTheApiServerForTokenCertificateAndProxyUsersAndOnlyWithThePermission(ClusterNamespace ns)
+      throws Exception {
     String node = "console-" + Integer.toHexString(ns.name().hashCode());
-    String suffix = "-" + ns.name();
     Path socket = dir.resolve("console.sock");
     ConsoleTls tls = ConsoleTls.selfSigned(dir.resolve("tls"), node);
-    try (ServerSocketChannel vmm = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    try (ConsoleApiInCluster api = ConsoleApiInCluster.start(ns.client());
+         ServerSocketChannel vmm = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
          ConsoleHub hub = new ConsoleHub(ns.name() + "/shell", null, 64 * 1024)) {
+      Path clientCa = Files.writeString(dir.resolve("console-client-ca.crt"), api.clientCaPem());
       vmm.bind(UnixDomainSocketAddress.of(socket));
       hub.connect(socket, Duration.ofSeconds(10));
       try (SocketChannel guest = vmm.accept();
-           ConsoleServer server = new ConsoleServer(new InetSocketAddress("127.0.0.1", 0), tls.context(),
-               new KubernetesConsoleAuthorizer(ns.client()),
+           ConsoleServer server = new ConsoleServer(new InetSocketAddress("127.0.0.1", 0),
+               tls.serverContext(new ReloadingCaTrust(clientCa)),
                (key, serial) -> key.equals(new VmKey(ns.name(), "shell")) ? Optional.of(hub) : Optional.empty(), node);
            Relay relay = new Relay(server.port())) {
         ns.client().nodes().resource(new NodeBuilder().withNewMetadata().withName(node)
@@ -77,16 +81,12 @@ class ConsoleClusterTest {
         placed.getStatus().nodeName = node;
         ns.client().resource(placed).updateStatus();
 
-        // The console's users: read VMs and Nodes; "typist" may also get virtualmachines/console.
-        grantReaders(ns, suffix, "typist", "nobody");
-        ClusterRole console = consoleRole(ns);
-        console.getMetadata().setName(console.getMetadata().getName() + suffix);
-        ns.client().resource(console).create();
-        ns.client().rbac().roleBindings().resource(new RoleBindingBuilder().withNewMetadata().withName("typist-console")
-            .endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
-            .withName(console.getMetadata().getName()).endRoleRef().addNewSubject().withKind("ServiceAccount")
-            .withName("typist").withNamespace(ns.name()).endSubject().build()).create();
+        // The console's users, with the ClusterRoles deploy/console-api/rbac.yaml ships: "typist" may
+        // watch and type, "watcher" only watch, "nobody" neither. None may read VMs or Nodes.
+        bind(ns, "typist", "jvmm-vm-console");
+        bind(ns, "watcher", "jvmm-vm-console-viewer");
         Path typist = PluginRun.tokenKubeconfig(ns, "typist", dir);
+        Path watcher = PluginRun.tokenKubeconfig(ns, "watcher", dir);
         Path nobody = PluginRun.tokenKubeconfig(ns, "nobody", dir);
 
         guest.write(utf8("boot messages\nlogin: "));
@@ -102,6 +102,13 @@ class ConsoleClusterTest {
           assertThat(readFromGuest(guest, 5)).isEqualTo("root\n");
           guest.write(utf8("# "));
           await().atMost(Duration.ofSeconds(30)).until(() -> out.text().endsWith("# "));
+
+          // A second viewer, watch-only by permission, sees the same console and cannot type.
+          PluginRun watching = PluginRun.run(watcher, "ignored keys\n", "console", "--read-only", "--linger",
+              "500ms", "shell");
+          assertThat(watching.exitCode()).as(watching.stderr()).isZero();
+          assertThat(watching.stdout()).isEqualTo("boot messages\nlogin: # ");
+          assertThat(watching.stderr()).contains("(read-only: another client types)");
 
           relay.cut();
           await().atMost(Duration.ofSeconds(60)).until(() -> err.text().contains("Connected again"));
@@ -121,20 +128,47 @@ class ConsoleClusterTest {
           plugin.destroyForcibly();
         }
 
-        Process refused = start(nobody, "console", "shell");
-        Output refusedErr = new Output(refused.getErrorStream());
-        new Output(refused.getInputStream());
-        assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(refused.exitValue()).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> refusedErr.text().contains("error:"));
-        assertThat(refusedErr.text()).contains("error: the node agent refused the console: user \""
-            + PluginRun.user(ns, "nobody") + "\" may not get virtualmachines/console of " + ns.name() + "/shell");
+        // The admin kubeconfig authenticates with a client certificate: the API server takes it.
+        PluginRun certificate = PluginRun.run(ns.kubeconfig(), "echo hi\n", "console", "--linger", "500ms", "shell");
+        assertThat(certificate.exitCode()).as(certificate.stderr()).isZero();
+        assertThat(certificate.stdout()).startsWith("boot messages\nlogin: # after the drop\n");
+        assertThat(readFromGuest(guest, 8)).isEqualTo("echo hi\n");
 
-        // The admin kubeconfig authenticates with a client certificate: nothing the agent can check.
-        PluginRun certificate = PluginRun.run(ns, "console", "shell");
-        assertThat(certificate.exitCode()).isEqualTo(1);
-        assertThat(certificate.stderr()).startsWith("error: the kubeconfig's user authenticates with a client"
-            + " certificate");
+        // kubectl proxy holds the credentials; the plugin's kubeconfig has none.
+        Process proxy = new ProcessBuilder(ns.controlPlane().binaries().kubectl().toString(),
+            "--kubeconfig=" + ns.kubeconfig(), "proxy", "--port=0").redirectErrorStream(true).start();
+        try {
+          Output proxyOut = new Output(proxy.getInputStream());
+          await().atMost(Duration.ofSeconds(30)).until(() -> proxyOut.text().contains("Starting to serve on"));
+          String at = proxyOut.text().replaceAll("(?s).*Starting to serve on ([0-9.:]+).*", "$1");
+          Path proxied = Files.writeString(dir.resolve("proxy.kubeconfig"), """
+              apiVersion: v1
+              kind: Config
+              clusters: [{name: proxy, cluster: {server: "http://%s"}}]
+              users: [{name: nobody, user: {}}]
+              contexts: [{name: proxy, context: {cluster: proxy, user: nobody, namespace: %s}}]
+              current-context: proxy
+              """.formatted(at, ns.name()));
+          PluginRun viaProxy = PluginRun.run(proxied, "", "console", "--read-only", "--linger", "500ms", "shell");
+          assertThat(viaProxy.exitCode()).as(viaProxy.stderr()).isZero();
+          assertThat(viaProxy.stdout()).startsWith("boot messages\nlogin: ");
+        } finally {
+          proxy.destroyForcibly();
+        }
+
+        // No permission, or only to watch: refused by the API server, in its words; nothing reaches the agent.
+        int viewers = hub.viewerCount();
+        PluginRun refused = PluginRun.run(nobody, "", "console", "shell");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.stderr().strip()).isEqualTo("Error from server (Forbidden): virtualmachines."
+            + ConsoleSubresources.GROUP + " \"shell\" is forbidden: User \"" + PluginRun.user(ns, "nobody")
+            + "\" cannot get resource \"virtualmachines/console\" in API group \"" + ConsoleSubresources.GROUP
+            + "\" in the namespace \"" + ns.name() + "\"");
+        PluginRun typing = PluginRun.run(watcher, "", "console", "shell");
+        assertThat(typing.exitCode()).isEqualTo(1);
+        assertThat(typing.stderr()).contains("Error from server (Forbidden)")
+            .contains("cannot get resource \"virtualmachines/console\"");
+        assertThat(hub.viewerCount()).isEqualTo(viewers);
 
         PluginRun missing = PluginRun.run(typist, null, "console", "absent");
         assertThat(missing.exitCode()).isEqualTo(1);
@@ -144,29 +178,12 @@ class ConsoleClusterTest {
     }
   }
 
-  /** The ClusterRole deploy/rbac/node-agent.yaml ships for people who need consoles. */
-  private static ClusterRole consoleRole(ClusterNamespace ns) throws Exception {
-    try (InputStream in = Files.newInputStream(ProjectRoot.path().resolve("deploy/rbac/node-agent.yaml"))) {
-      for (HasMetadata item : ns.client().load(in).items()) {
-        if (item instanceof ClusterRole role && role.getMetadata().getName().equals("jvmm-vm-console")) {
-          return role;
-        }
-      }
-    }
-    throw new IllegalStateException("deploy/rbac/node-agent.yaml has no ClusterRole jvmm-vm-console");
-  }
-
-  private static void grantReaders(ClusterNamespace ns, String suffix, String... accounts) {
-    ns.client().resource(new ClusterRoleBuilder().withNewMetadata().withName("vm-and-node-reader" + suffix).endMetadata()
-        .addNewRule().withApiGroups("jvmm.io").withResources("virtualmachines").withVerbs("get", "list").endRule()
-        .addNewRule().withApiGroups("").withResources("nodes").withVerbs("get").endRule().build()).create();
-    var binding = new ClusterRoleBindingBuilder().withNewMetadata().withName("vm-and-node-reader" + suffix)
-        .endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
-        .withName("vm-and-node-reader" + suffix).endRoleRef();
-    for (String account : accounts) {
-      binding.addNewSubject().withKind("ServiceAccount").withName(account).withNamespace(ns.name()).endSubject();
-    }
-    ns.client().resource(binding.build()).create();
+  private static void bind(ClusterNamespace ns, String account, String clusterRole) {
+    ns.client().rbac().roleBindings().resource(new RoleBindingBuilder().withNewMetadata()
+        .withName(account + "-" + clusterRole).endMetadata().withNewRoleRef()
+        .withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(clusterRole).endRoleRef()
+        .addNewSubject().withKind("ServiceAccount").withName(account).withNamespace(ns.name()).endSubject().build())
+        .create();
   }
 
   private static Process start(Path kubeconfig, String... args) throws Exception {

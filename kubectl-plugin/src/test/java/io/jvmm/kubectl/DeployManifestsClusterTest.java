@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.jvmm.cluster.ClusterNamespace;
 import io.jvmm.cluster.KubeClusterTest;
 import io.jvmm.cluster.Kubectl;
+import io.jvmm.crds.v1alpha1.ConsoleSubresources;
 import io.jvmm.crds.v1alpha1.NodeContract;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
 import io.jvmm.testkit.ProjectRoot;
@@ -40,14 +41,18 @@ class DeployManifestsClusterTest {
         o -> o.getKind() + "/" + o.getMetadata().getName(), o -> o));
     assertThat(byKindAndName).containsKeys("Namespace/" + SYSTEM, "CustomResourceDefinition/" + VirtualMachine.CRD_NAME,
         "ServiceAccount/jvmm-operator", "ServiceAccount/jvmm-node-agent", "ClusterRole/jvmm-operator",
-        "ClusterRole/jvmm-node-agent", "ClusterRole/jvmm-vm-console", "Deployment/jvmm-operator",
-        "DaemonSet/jvmm-node-agent");
+        "ClusterRole/jvmm-node-agent", "ClusterRole/jvmm-vm-console", "ClusterRole/jvmm-vm-console-viewer",
+        "Deployment/jvmm-operator", "DaemonSet/jvmm-node-agent", "Deployment/jvmm-console-api",
+        "Service/jvmm-console-api", "APIService/" + ConsoleSubresources.API_SERVICE, "ClusterRole/jvmm-console-api");
     for (HasMetadata o : objects) {
       boolean clusterScoped = o instanceof io.fabric8.kubernetes.api.model.Namespace
           || o instanceof CustomResourceDefinition || o instanceof ClusterRole
-          || o.getKind().equals("ClusterRoleBinding");
+          || o.getKind().equals("ClusterRoleBinding") || o.getKind().equals("APIService");
+      // The console API reads the front proxy's settings through kube-apiserver's own Role there.
+      String namespace = o.getMetadata().getName().equals("jvmm-console-api-authentication-reader")
+          ? "kube-system" : SYSTEM;
       assertThat(o.getMetadata().getNamespace()).as(o.getKind() + "/" + o.getMetadata().getName())
-          .isEqualTo(clusterScoped ? null : SYSTEM);
+          .isEqualTo(clusterScoped ? null : namespace);
       assertThat(o.getMetadata().getLabels()).containsEntry("app.kubernetes.io/part-of", "jvmm");
     }
 
@@ -85,7 +90,22 @@ class DeployManifestsClusterTest {
     hostPaths.forEach((volume, path) -> assertThat(mounts).containsEntry(volume, path));
     assertThat(agentContainer.getArgs()).contains("--node=$(NODE_NAME)", "--console-advertise=$(HOST_IP):7443",
         "--vmm=/opt/jvmm/bin/jvmm");
-    assertThat(agentContainer.getArgs()).contains("--health-listen=0.0.0.0:7444");
+    assertThat(agentContainer.getArgs()).contains("--health-listen=0.0.0.0:7444",
+        "--console-client-ca=/etc/jvmm/console-client-ca/ca.crt");
+    assertThat(ag.getVolumes()).anyMatch(v -> v.getName().equals("console-client-ca") && v.getConfigMap() != null
+        && v.getConfigMap().getName().equals("jvmm-console-client-ca") && v.getConfigMap().getOptional());
+    assertThat(mounts).containsEntry("console-client-ca", "/etc/jvmm/console-client-ca");
+
+    Deployment consoleApi = (Deployment) byKindAndName.get("Deployment/jvmm-console-api");
+    PodSpec api = consoleApi.getSpec().getTemplate().getSpec();
+    assertThat(api.getServiceAccountName()).isEqualTo("jvmm-console-api");
+    assertThat(api.getContainers().get(0).getImage()).isEqualTo("jvmm/console-api:0.1.0-SNAPSHOT");
+    assertThat(api.getContainers().get(0).getArgs()).contains("--certificates-from-namespace=" + SYSTEM);
+    io.fabric8.kubernetes.api.model.APIService apiService =
+        (io.fabric8.kubernetes.api.model.APIService) byKindAndName.get("APIService/" + ConsoleSubresources.API_SERVICE);
+    assertThat(apiService.getSpec().getGroup()).isEqualTo(ConsoleSubresources.GROUP);
+    assertThat(apiService.getSpec().getService().getName()).isEqualTo("jvmm-console-api");
+    assertThat(apiService.getSpec().getService().getNamespace()).isEqualTo(SYSTEM);
     assertThat(agentContainer.getPorts()).anyMatch(p -> p.getContainerPort() == 7444 && "health".equals(p.getName()));
     assertThat(agentContainer.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(agentContainer.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
@@ -112,7 +132,8 @@ class DeployManifestsClusterTest {
     assertThat(base.exitCode()).as(base.stderr()).isZero();
     assertThat(base.stdout()).contains("deployment.apps/jvmm-operator", "daemonset.apps/jvmm-node-agent",
         "customresourcedefinition.apiextensions.k8s.io/" + VirtualMachine.CRD_NAME,
-        "clusterrole.rbac.authorization.k8s.io/jvmm-vm-console", "(server dry run)");
+        "clusterrole.rbac.authorization.k8s.io/jvmm-vm-console", "deployment.apps/jvmm-console-api",
+        "apiservice.apiregistration.k8s.io/" + ConsoleSubresources.API_SERVICE, "(server dry run)");
     // The only warnings: objects this control plane made without kubectl apply (the test's CRD).
     assertThat(base.stderr().lines().filter(l -> !l.contains("last-applied-configuration"))).isEmpty();
 

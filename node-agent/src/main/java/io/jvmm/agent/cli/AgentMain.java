@@ -9,7 +9,7 @@ import io.jvmm.agent.AgentSettings;
 import io.jvmm.agent.NodeAgent;
 import io.jvmm.agent.console.ConsoleServer;
 import io.jvmm.agent.console.ConsoleTls;
-import io.jvmm.agent.kube.KubernetesConsoleAuthorizer;
+import io.jvmm.agent.pki.ReloadingCaTrust;
 import io.jvmm.agent.kube.KubernetesEventSink;
 import io.jvmm.agent.kube.KubernetesStatusSink;
 import io.jvmm.agent.kube.KubernetesVmSource;
@@ -146,8 +146,13 @@ public final class AgentMain implements Callable<Integer> {
   String consoleAdvertise;
 
   @Option(names = "--console-tls", description = "Kubernetes: self-signed (default: made with keytool and kept in"
-      + " the state dir), none (plain TCP, tests only), or a PKCS#12 key store path")
+      + " the state dir), or a PKCS#12 key store path")
   String consoleTls = "self-signed";
+
+  @Option(names = "--console-client-ca", paramLabel = "FILE", description = "Kubernetes: PEM CA of the console API's"
+      + " client certificate (deploy/: the ConfigMap jvmm-console-client-ca, mounted); the console endpoint accepts"
+      + " no other caller, and is not served without it. Read again when it changes")
+  Path consoleClientCa;
 
   @Option(names = "--console-tls-password-file", description = "The PKCS#12 key store's password")
   Path consoleTlsPassword;
@@ -233,23 +238,25 @@ public final class AgentMain implements Callable<Integer> {
     NodeAgent agent = new NodeAgent(settings, new KubernetesVmSource(client, settings.nodeName()), statuses,
         new KubernetesEventSink(client, settings.nodeName(), Clock.systemUTC()));
     Map<String, String> annotations = new LinkedHashMap<>();
-    ConsoleTls tls = switch (consoleTls) {
-      case "none" -> null;
-      case "self-signed" -> ConsoleTls.selfSigned(settings.stateRoot().resolve(".tls"), settings.nodeName());
-      default -> ConsoleTls.load(Path.of(consoleTls), consoleTlsPassword == null ? new char[0]
-          : Files.readString(consoleTlsPassword).trim().toCharArray());
-    };
-    ConsoleServer consoles = new ConsoleServer(socketAddress("--console-listen", consoleListen),
-        tls == null ? null : tls.context(),
-        new KubernetesConsoleAuthorizer(client), agent::console, settings.nodeName());
-    open.add(consoles);
-    String consoleAt = consoleAdvertise != null ? consoleAdvertise : settings.nodeName() + ":" + consoles.port();
-    annotations.put(NodeContract.CONSOLE_ENDPOINT_ANNOTATION, consoleAt);
-    if (tls != null) {
+    String consolesAt = "no consoles (no --console-client-ca)";
+    if (consoleClientCa != null) {
+      ConsoleTls tls = consoleTls.equals("self-signed")
+          ? ConsoleTls.selfSigned(settings.stateRoot().resolve(".tls"), settings.nodeName())
+          : ConsoleTls.load(Path.of(consoleTls), consoleTlsPassword == null ? new char[0]
+              : Files.readString(consoleTlsPassword).trim().toCharArray());
+      ConsoleServer consoles = new ConsoleServer(socketAddress("--console-listen", consoleListen),
+          tls.serverContext(new ReloadingCaTrust(consoleClientCa)), agent::console, settings.nodeName());
+      open.add(consoles);
+      consolesAt = "consoles on port " + consoles.port();
+      String consoleAt = consoleAdvertise != null ? consoleAdvertise : settings.nodeName() + ":" + consoles.port();
+      annotations.put(NodeContract.CONSOLE_ENDPOINT_ANNOTATION, consoleAt);
       annotations.put(NodeContract.CONSOLE_CERT_ANNOTATION, tls.fingerprint());
+      // Before the first status: every VM's status.agent says where its console is.
+      statuses.publishConsole(new KubernetesStatusSink.ConsoleEndpoint(consoleAt, tls.fingerprint()));
+    } else {
+      System.err.println("jvmm-agent: warning: no --console-client-ca, so this node serves no consoles (kubectl vm"
+          + " console reaches them through the console API, whose client certificate that CA issues)");
     }
-    // Before the first status: every VM's status.agent says where its console is.
-    statuses.publishConsole(new KubernetesStatusSink.ConsoleEndpoint(consoleAt, tls == null ? null : tls.fingerprint()));
     agent.start();
     open.add(agent);
     NodeProbe probe = NodeProbe.host(reserveVcpus, MemorySize.bytes(reserveMemory).longValueExact());
@@ -268,7 +275,7 @@ public final class AgentMain implements Callable<Integer> {
     open.add(HealthEndpoints.serve(socketAddress("--health-listen", healthListen),
         () -> agent.loopAliveWithin(stuck), () -> publisher.publishedWithin(publisher.leaseDuration())));
     System.err.println("jvmm-agent: node " + settings.nodeName() + " on " + client.getMasterUrl()
-        + ", consoles on port " + consoles.port() + ", state in " + settings.stateRoot() + ", VMMs in "
+        + ", " + consolesAt + ", state in " + settings.stateRoot() + ", VMMs in "
         + (settings.detachment() == VmmDetachment.SYSTEMD_SCOPE ? "systemd scopes" : "sessions of their own"));
   }
 

@@ -2,7 +2,6 @@ package io.jvmm.agent.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jvmm.agent.console.ConsoleClient;
-import io.jvmm.agent.console.ConsoleRequest;
 import io.jvmm.agent.console.ConsoleStreams;
 import io.jvmm.agent.qmp.UnixSocketStreams;
 import io.jvmm.agent.standalone.ControlReply;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -202,39 +200,16 @@ public final class JvmmVirsh implements Callable<Integer> {
     boolean readOnly;
     @Option(names = "--serial", description = "The serial port even when the VM has a virtio console")
     boolean serial;
-    @Option(names = "--remote", description = "A cluster node's console endpoint, HOST:PORT (see the Node's"
-        + " jvmm.io/console-endpoint), instead of the local agent")
-    String remote;
-    @Option(names = {"-n", "--namespace"}, description = "With --remote: the VM's namespace (default: default)")
-    String namespace = "default";
-    @Option(names = "--token-file", description = "With --remote: file with the Kubernetes bearer token"
-        + " (default: $JVMM_TOKEN)")
-    Path tokenFile;
-    @Option(names = "--fingerprint", description = "With --remote: the endpoint certificate's SHA-256 (the Node's"
-        + " jvmm.io/console-cert-sha256)")
-    String fingerprint;
-    @Option(names = "--plain", description = "With --remote: plain TCP (an agent run with --console-tls none)")
-    boolean plain;
-
     @Override
     public Integer call() throws Exception {
       ConsoleClient client;
       try {
-        if (remote == null) {
-          ControlRequest r = new ControlRequest();
-          r.op = "console";
-          r.name = name;
-          r.write = !readOnly;
-          r.serial = serial;
-          client = ConsoleClient.local(parent.socket(), r);
-        } else {
-          String token = tokenFile != null ? Files.readString(tokenFile).trim() : System.getenv("JVMM_TOKEN");
-          ConsoleRequest r = new ConsoleRequest(namespace, name, !readOnly, token);
-          r.serial = serial;
-          int colon = remote.lastIndexOf(':');
-          client = ConsoleClient.remote(new InetSocketAddress(remote.substring(0, colon),
-              Integer.parseInt(remote.substring(colon + 1))), r, !plain, fingerprint);
-        }
+        ControlRequest r = new ControlRequest();
+        r.op = "console";
+        r.name = name;
+        r.write = !readOnly;
+        r.serial = serial;
+        client = ConsoleClient.local(parent.socket(), r);
       } catch (ConsoleClient.ConsoleRefusedException e) {
         parent.spec.commandLine().getErr().println("error: " + e.getMessage());
         return 1;

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -41,27 +42,22 @@ public final class ConsoleClient implements Closeable {
   }
 
   /**
-   * Over TCP to an agent's console endpoint; with TLS when {@code pinnedSha256} is given (the
-   * certificate must have that fingerprint: the agent publishes it on its Node) or
-   * {@code tls} is true (any certificate: tests only).
+   * Over mutual TLS to an agent's console endpoint, presenting {@code identity} (the console
+   * API's client certificate); the agent's certificate must have the fingerprint
+   * {@code pinnedSha256}, which the agent publishes on its Node (null: any, tests only).
    */
-  public static ConsoleClient remote(InetSocketAddress endpoint, ConsoleRequest request, boolean tls,
+  public static ConsoleClient remote(InetSocketAddress endpoint, ConsoleRequest request, KeyManager[] identity,
       String pinnedSha256) throws IOException {
     Socket socket;
-    if (tls || pinnedSha256 != null) {
-      try {
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, new TrustManager[] {new PinningTrustManager(pinnedSha256)}, null);
-        SSLSocket s = (SSLSocket) ssl.getSocketFactory().createSocket();
-        s.connect(endpoint, 10_000);
-        s.startHandshake();
-        socket = s;
-      } catch (java.security.GeneralSecurityException e) {
-        throw new IOException("TLS to " + endpoint + ": " + e.getMessage(), e);
-      }
-    } else {
-      socket = new Socket();
-      socket.connect(endpoint, 10_000);
+    try {
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(identity, new TrustManager[] {new PinningTrustManager(pinnedSha256)}, null);
+      SSLSocket s = (SSLSocket) ssl.getSocketFactory().createSocket();
+      s.connect(endpoint, 10_000);
+      s.startHandshake();
+      socket = s;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException("TLS to " + endpoint + ": " + e.getMessage(), e);
     }
     socket.setTcpNoDelay(true);
     keepAlive(socket);

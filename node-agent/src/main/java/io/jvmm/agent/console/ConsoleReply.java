@@ -11,6 +11,11 @@ public class ConsoleReply {
   /** Whether this client's keystrokes reach the guest (false: another client writes). */
   public Boolean writer;
   public String error;
+  /**
+   * From the console API: the error is passing (the node agent cannot be reached now), so a
+   * client that reconnects tries again.
+   */
+  public Boolean unavailable;
 
   public static ConsoleReply refused(String why) {
     ConsoleReply r = new ConsoleReply();

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import javax.net.ssl.SSLServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.Optional;
@@ -15,32 +16,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's network console endpoint: TCP, with TLS when a key is configured. A client sends
- * a {@link ConsoleRequest} line carrying its Kubernetes bearer token; the {@link ConsoleAuthorizer}
- * checks it; then the connection is the VM's console. See node-agent/README.md for why the
- * console is served here rather than through an aggregated API.
+ * The agent's network console endpoint: mutual TLS, whose only client is the console API (the
+ * aggregated API server behind kube-apiserver that authenticates and authorizes users): the
+ * {@link SSLContext} trusts only the certificates of the console client CA, so any other caller
+ * fails the handshake and never sends a request. The client sends a {@link ConsoleRequest} line;
+ * then the connection is the VM's console. No user credential ever reaches a node.
  */
 public final class ConsoleServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConsoleServer.class);
 
   private final ServerSocket server;
-  private final ConsoleAuthorizer authorizer;
   private final BiFunction<VmKey, Boolean, Optional<ConsoleHub>> consoles;
   private final String nodeName;
   private volatile boolean closed;
 
-  public ConsoleServer(InetSocketAddress bind, SSLContext tls, ConsoleAuthorizer authorizer,
+  public ConsoleServer(InetSocketAddress bind, SSLContext mutualTls,
       BiFunction<VmKey, Boolean, Optional<ConsoleHub>> consoles, String nodeName) throws IOException {
-    this.server = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
+    SSLServerSocket tls = (SSLServerSocket) mutualTls.getServerSocketFactory().createServerSocket();
+    tls.setNeedClientAuth(true);
+    this.server = tls;
     server.setReuseAddress(true);
     server.bind(bind);
-    this.authorizer = authorizer;
     this.consoles = consoles;
     this.nodeName = nodeName;
     Thread acceptor = new Thread(this::accept, "console-accept");
     acceptor.setDaemon(true);
     acceptor.start();
-    log.info("serving consoles on {}{}", server.getLocalSocketAddress(), tls == null ? " (plain TCP)" : " (TLS)");
+    log.info("serving consoles on {} (mutual TLS: the console API only)", server.getLocalSocketAddress());
   }
 
   public int port() {
@@ -85,12 +87,8 @@ public final class ConsoleServer implements AutoCloseable {
         ConsoleStreams.writeLine(out, ConsoleReply.refused("the request needs namespace and name"));
         return;
       }
-      String refusal = authorizer.refusal(request);
-      if (refusal != null) {
-        log.info("console of {}/{} refused: {}", request.namespace, request.name, refusal);
-        ConsoleStreams.writeLine(out, ConsoleReply.refused(refusal));
-        return;
-      }
+      log.info("console of {}/{} for {}{}", request.namespace, request.name,
+          request.user == null ? "(unnamed user)" : request.user, request.write ? "" : " (watching)");
       Optional<ConsoleHub> hub = consoles.apply(new VmKey(request.namespace, request.name), request.serial);
       if (hub.isEmpty()) {
         ConsoleStreams.writeLine(out, ConsoleReply.refused("no VM " + request.namespace + "/" + request.name

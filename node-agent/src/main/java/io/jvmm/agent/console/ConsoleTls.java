@@ -11,25 +11,34 @@ import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.util.HexFormat;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * The console endpoint's TLS key: a PKCS#12 key store given by the operator of the node, or a
- * self-signed one the agent makes with the JDK's keytool on first start and keeps. Clients pin
- * its SHA-256 fingerprint, which the agent publishes on its Node.
+ * self-signed one the agent makes with the JDK's keytool on first start and keeps. The console
+ * API pins its SHA-256 fingerprint, which the agent publishes on its Node and in its VMs' status.
  */
 public final class ConsoleTls {
-  private final SSLContext context;
+  private final KeyManager[] keys;
   private final String fingerprint;
 
-  private ConsoleTls(SSLContext context, String fingerprint) {
-    this.context = context;
+  private ConsoleTls(KeyManager[] keys, String fingerprint) {
+    this.keys = keys;
     this.fingerprint = fingerprint;
   }
 
-  public SSLContext context() {
-    return context;
+  /**
+   * The endpoint's TLS: this key, and only clients whose certificate {@code clients} trusts
+   * (the console API's, issued by the console client CA).
+   */
+  public SSLContext serverContext(X509TrustManager clients) throws GeneralSecurityException {
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(keys, new TrustManager[] {clients}, new SecureRandom());
+    return ssl;
   }
 
   /** SHA-256 of the certificate's DER encoding, lower-case hex. */
@@ -46,9 +55,7 @@ public final class ConsoleTls {
     Certificate cert = ks.getCertificate(alias);
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(ks, password);
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(kmf.getKeyManagers(), null, new SecureRandom());
-    return new ConsoleTls(ssl, fingerprint(cert));
+    return new ConsoleTls(kmf.getKeyManagers(), fingerprint(cert));
   }
 
   /** The key store in {@code dir}, made with keytool when it is not there yet. */

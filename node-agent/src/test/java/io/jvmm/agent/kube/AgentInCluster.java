@@ -14,7 +14,11 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.jvmm.agent.AgentSettings;
 import io.jvmm.agent.NodeAgent;
 import io.jvmm.agent.TestVms;
+import io.jvmm.agent.console.ConsoleClient;
+import io.jvmm.agent.console.ConsoleRequest;
 import io.jvmm.agent.console.ConsoleServer;
+import io.jvmm.agent.console.ConsoleTestPki;
+import io.jvmm.agent.console.ConsoleTls;
 import io.jvmm.agent.node.NodeFacts;
 import io.jvmm.agent.node.NodePublisher;
 import io.jvmm.agent.reconcile.RestartBackoff;
@@ -157,10 +161,12 @@ public final class AgentInCluster implements AutoCloseable {
         Duration.ofMillis(500), 64 * 1024);
     agent = new NodeAgent(settings, new KubernetesVmSource(client, node), new KubernetesStatusSink(client));
     agent.start();
-    consoles = new ConsoleServer(new InetSocketAddress("127.0.0.1", 0), null,
-        new KubernetesConsoleAuthorizer(client), agent::console, node);
+    ConsoleTls tls = ConsoleTls.selfSigned(stateRoot.resolve(".tls"), node);
+    consoles = new ConsoleServer(new InetSocketAddress("127.0.0.1", 0), ConsoleTestPki.shared().agentContext(tls),
+        agent::console, node);
     publisher = new NodePublisher(client, node, namespace, Duration.ofSeconds(1), () -> facts,
-        Map.of(NodeContract.CONSOLE_ENDPOINT_ANNOTATION, "127.0.0.1:" + consoles.port()), Clock.systemUTC());
+        Map.of(NodeContract.CONSOLE_ENDPOINT_ANNOTATION, "127.0.0.1:" + consoles.port(),
+            NodeContract.CONSOLE_CERT_ANNOTATION, tls.fingerprint()), Clock.systemUTC());
     publisher.start();
   }
 
@@ -174,6 +180,11 @@ public final class AgentInCluster implements AutoCloseable {
 
   InetSocketAddress consoleEndpoint() {
     return new InetSocketAddress("127.0.0.1", consoles.port());
+  }
+
+  /** The VM's console, as the console API opens it (its client certificate, any server key). */
+  ConsoleClient console(ConsoleRequest request) throws java.io.IOException {
+    return ConsoleClient.remote(consoleEndpoint(), request, ConsoleTestPki.shared().clientIdentity(), null);
   }
 
   /**

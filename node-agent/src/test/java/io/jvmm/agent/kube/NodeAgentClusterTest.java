@@ -6,14 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.jvmm.agent.ConsoleTranscript;
 import io.jvmm.agent.TestVms;
 import io.jvmm.agent.console.ConsoleClient;
 import io.jvmm.agent.console.ConsoleRequest;
 import io.jvmm.agent.node.NodeFacts;
+import io.jvmm.agent.pki.CertificateAuthority;
+import io.jvmm.agent.pki.Pem;
 import io.jvmm.agent.node.NodePublisher;
 import io.jvmm.cluster.ClusterNamespace;
 import io.jvmm.cluster.KubeClusterTest;
@@ -23,6 +23,7 @@ import io.jvmm.crds.v1alpha1.NodeContract;
 import io.jvmm.crds.v1alpha1.RestartPolicy;
 import io.jvmm.crds.v1alpha1.RunState;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,8 +145,7 @@ class NodeAgentClusterTest {
       assertThat(restarted.restarts).isEqualTo(1);
 
       // The agent restarts: the guest keeps running under the same VMM, its uptime growing.
-      grantConsole(ns, "watcher");
-      double uptimeBefore = guestUptime(agent, ns, "web", "watcher");
+      double uptimeBefore = guestUptime(agent, ns, "web");
       agent.stop();
       Thread.sleep(1000);
       assertThat(ProcessHandle.of(restarted.pid).map(ProcessHandle::isAlive)).contains(true);
@@ -154,7 +155,7 @@ class NodeAgentClusterTest {
       assertThat(adopted.pid).isEqualTo(restarted.pid);
       assertThat(adopted.restarts).isEqualTo(1);
       assertThat(adopted.startedAt).isEqualTo(restarted.startedAt);
-      assertThat(guestUptime(agent, ns, "web", "watcher")).isGreaterThan(uptimeBefore + 1);
+      assertThat(guestUptime(agent, ns, "web")).isGreaterThan(uptimeBefore + 1);
 
       setRunState(ns, "web", RunState.STOPPED);
       AgentStatus stopped = awaitAgent(ns, "web", a -> a.state == VmmState.STOPPED);
@@ -180,7 +181,7 @@ class NodeAgentClusterTest {
   }
 
   @Test
-  void theConsoleNeedsTheRbacPermission(ClusterNamespace ns) throws Exception {
+  void theConsoleEndpointServesTheConsoleApiAlone(ClusterNamespace ns) throws Exception {
     try (AgentInCluster agent = new AgentInCluster(ns, dir, FACTS)) {
       VirtualMachine vm = scheduled(ns, agent, "shell");
       vm.getMetadata().setFinalizers(null);
@@ -188,64 +189,36 @@ class NodeAgentClusterTest {
       ns.client().resource(vm).create();
       awaitAgent(ns, "shell", a -> a.state == VmmState.RUNNING);
 
-      for (String sa : List.of("nobody", "operator-person")) {
-        ns.client().serviceAccounts().resource(new ServiceAccountBuilder().withNewMetadata().withName(sa)
-            .endMetadata().build()).create();
-      }
-      ns.client().rbac().roleBindings().resource(new RoleBindingBuilder().withNewMetadata()
-          .withName("operator-person-console").endMetadata()
-          .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
-          .withName("jvmm-vm-console-" + ns.name()).endRoleRef()
-          .addNewSubject().withKind("ServiceAccount").withName("operator-person").withNamespace(ns.name()).endSubject()
-          .build()).create();
+      // Whoever holds no certificate of the console client CA fails the TLS handshake, token or not.
+      ConsoleRequest request = new ConsoleRequest(ns.name(), "shell", true, "system:serviceaccount:x:y");
+      assertThatThrownBy(() -> ConsoleClient.remote(agent.consoleEndpoint(), request, null, null))
+          .isInstanceOf(IOException.class).isNotInstanceOf(ConsoleClient.ConsoleRefusedException.class);
+      CertificateAuthority.Issued forged = CertificateAuthority.create("jvmm-console-client-ca-test")
+          .issueClient("jvmm-console-api");
+      KeyManager[] stranger = Pem.keyManagers(forged.certificatePem(), forged.keyPem(), "a look-alike");
+      assertThatThrownBy(() -> ConsoleClient.remote(agent.consoleEndpoint(), request, stranger, null))
+          .isInstanceOf(IOException.class).isNotInstanceOf(ConsoleClient.ConsoleRefusedException.class);
 
-      ConsoleRequest noToken = new ConsoleRequest(ns.name(), "shell", true, null);
-      assertThatThrownBy(() -> ConsoleClient.remote(agent.consoleEndpoint(), noToken, false, null))
-          .hasMessageContaining("no bearer token");
-      ConsoleRequest forged = new ConsoleRequest(ns.name(), "shell", true, "not-a-token");
-      assertThatThrownBy(() -> ConsoleClient.remote(agent.consoleEndpoint(), forged, false, null))
-          .hasMessageContaining("not valid");
-      ConsoleRequest nobody = new ConsoleRequest(ns.name(), "shell", true, AgentInCluster.token(ns, "nobody"));
-      assertThatThrownBy(() -> ConsoleClient.remote(agent.consoleEndpoint(), nobody, false, null))
-          .hasMessageContaining("system:serviceaccount:" + ns.name() + ":nobody")
-          .hasMessageContaining("may not get virtualmachines/console");
-
-      ConsoleRequest allowed = new ConsoleRequest(ns.name(), "shell", true,
-          AgentInCluster.token(ns, "operator-person"));
       ConsoleClient console = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-          .until(() -> ConsoleClient.remote(agent.consoleEndpoint(), allowed, false, null), c -> c != null);
+          .until(() -> agent.console(request), c -> c != null);
       try (console) {
         assertThat(console.isWriter()).isTrue();
         ConsoleTranscript transcript = new ConsoleTranscript(console);
         transcript.awaitText("JVMM-GUEST-READY", BOOT);
         assertThat(transcript.typeUntil("echo shell-$((7*6))", Pattern.compile("shell-(42)"), BOOT)).isEqualTo("42");
       }
-      ConsoleRequest otherVm = new ConsoleRequest(ns.name(), "missing", true,
-          AgentInCluster.token(ns, "operator-person"));
-      assertThatThrownBy(() -> ConsoleClient.remote(agent.consoleEndpoint(), otherVm, false, null))
+      ConsoleRequest otherVm = new ConsoleRequest(ns.name(), "missing", true, "someone");
+      assertThatThrownBy(() -> agent.console(otherVm))
           .hasMessageContaining("no VM " + ns.name() + "/missing runs on node " + agent.node);
       vm(ns, "shell").delete();
     }
   }
 
-  /** A service account allowed to use the consoles of the namespace's VMs. */
-  private static void grantConsole(ClusterNamespace ns, String serviceAccount) {
-    ns.client().serviceAccounts().resource(new ServiceAccountBuilder().withNewMetadata().withName(serviceAccount)
-        .endMetadata().build()).create();
-    ns.client().rbac().roleBindings().resource(new RoleBindingBuilder().withNewMetadata()
-        .withName(serviceAccount + "-console").endMetadata()
-        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
-        .withName("jvmm-vm-console-" + ns.name()).endRoleRef()
-        .addNewSubject().withKind("ServiceAccount").withName(serviceAccount).withNamespace(ns.name()).endSubject()
-        .build()).create();
-  }
-
   /** Seconds since the guest booted, asked on its console (the shell the test guest keeps there). */
-  private static double guestUptime(AgentInCluster agent, ClusterNamespace ns, String vm, String serviceAccount)
-      throws Exception {
-    ConsoleRequest request = new ConsoleRequest(ns.name(), vm, true, AgentInCluster.token(ns, serviceAccount));
+  private static double guestUptime(AgentInCluster agent, ClusterNamespace ns, String vm) throws Exception {
+    ConsoleRequest request = new ConsoleRequest(ns.name(), vm, true, "watcher");
     ConsoleClient console = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-        .until(() -> ConsoleClient.remote(agent.consoleEndpoint(), request, false, null), c -> c != null);
+        .until(() -> agent.console(request), c -> c != null);
     try (console) {
       ConsoleTranscript transcript = new ConsoleTranscript(console);
       // A fresh tag per question: the scroll-back holds the answers to earlier ones.
