@@ -9,6 +9,7 @@ import io.jvmm.agent.kube.AgentInCluster;
 import io.jvmm.agent.kube.AgentInSandbox;
 import io.jvmm.agent.node.NodeFacts;
 import io.jvmm.cluster.KubeControlPlane;
+import io.jvmm.consoleapi.ConsoleApiInCluster;
 import io.jvmm.cluster.Kubectl;
 import io.jvmm.crds.v1alpha1.NodeContract;
 import io.jvmm.operator.OperatorInCluster;
@@ -17,7 +18,6 @@ import io.jvmm.testkit.KvmSandbox;
 import io.jvmm.testkit.ProcessOutcome;
 import io.jvmm.testkit.ProjectRoot;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Assumptions;
  * A cluster as a user meets it, on one machine: the test control plane with the project's
  * CRDs; the operator as a local process with its own RBAC; a node agent inside the KVM sandbox
  * as the real node {@value #KVM_NODE} (its VMs boot on bin/jvmm with KVM, its console endpoint
- * forwarded to this host); and agents outside it on simulated nodes, {@value #NO_KVM_NODE}
+ * forwarded to this host); jvmm's console API behind the API server's aggregation layer, which
+ * that agent serves consoles to; and agents outside it on simulated nodes, {@value #NO_KVM_NODE}
  * (no KVM) and {@value #SMALL_NODE} (1 vCPU, 64 MiB: too little for any test VM). Agents run as
  * the service account of deploy/rbac/node-agent.yaml, their Leases in jvmm-system, as a
  * DaemonSet's pods would.
@@ -56,7 +57,6 @@ final class KvmCluster implements AutoCloseable {
   final String namespace;
   private final List<AutoCloseable> open = new ArrayList<>();
   AgentInSandbox kvmNode;
-  InetSocketAddress consoleEndpoint;
 
   private KvmCluster(KubernetesClient admin, Kubectl kubectl, GuestImage image, String namespace) {
     this.admin = admin;
@@ -99,10 +99,11 @@ final class KvmCluster implements AutoCloseable {
       admin.nodes().withName(KVM_NODE).withGracePeriod(0).delete();
       await().atMost(Duration.ofMinutes(1)).until(() -> admin.nodes().withName(KVM_NODE).get() == null);
       admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(KVM_NODE).endMetadata().build()).create();
+      ConsoleApiInCluster consoleApi = ConsoleApiInCluster.start(admin);
+      cluster.open.add(consoleApi);
       cluster.kvmNode = AgentInSandbox.start(sandbox.withTimeout(Duration.ofMinutes(45)), plane,
           AgentInCluster.token(admin, agents, AgentInCluster.SERVICE_ACCOUNT), KVM_NODE, agents, image,
-          withQemuAllowed(agentArgs));
-      cluster.consoleEndpoint = cluster.kvmNode.forward(AgentInSandbox.CONSOLE_PORT);
+          consoleApi.clientCaPem(), withQemuAllowed(agentArgs));
       // The node takes VMs once its agent has published what it offers. A JVM starting in the
       // sandbox (software emulation) takes a minute alone, many more beside other sandboxes.
       await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(1)).until(() -> {

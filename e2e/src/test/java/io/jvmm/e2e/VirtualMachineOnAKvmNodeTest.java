@@ -1,7 +1,6 @@
 package io.jvmm.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -15,8 +14,6 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.jvmm.agent.ConsoleTranscript;
-import io.jvmm.agent.console.ConsoleClient;
-import io.jvmm.agent.console.ConsoleRequest;
 import io.jvmm.agent.kube.AgentInCluster;
 import io.jvmm.agent.kube.AgentInSandbox;
 import io.jvmm.cluster.KubeClusterTest;
@@ -33,6 +30,7 @@ import io.jvmm.testkit.GuestImage;
 import io.jvmm.testkit.KvmSandbox;
 import io.jvmm.testkit.ProjectRoot;
 import io.jvmm.testkit.SandboxExtension;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -81,8 +79,11 @@ class VirtualMachineOnAKvmNodeTest {
   private final List<VirtualMachine> history = new CopyOnWriteArrayList<>();
   private final List<String> deleted = new CopyOnWriteArrayList<>();
 
+  private KubeControlPlane plane;
+
   @BeforeAll
   void startTheCluster(KubeControlPlane plane, KvmSandbox sandbox, GuestImage image) throws Exception {
+    this.plane = plane;
     cluster = KvmCluster.start(plane, sandbox, image, VMS, List.of("--heartbeat", "5", "--reserve-vcpus", "0",
         "--stop-grace", "20", "--restart-backoff", "2000"));
     admin = cluster.admin;
@@ -163,30 +164,35 @@ class VirtualMachineOnAKvmNodeTest {
         .addNewSubject().withKind("ServiceAccount").withName("admin-person").withNamespace(VMS).endSubject()
         .build()).create();
 
-    String stranger = AgentInCluster.token(admin, VMS, "stranger");
-    assertThatThrownBy(() -> openConsole(VM, stranger))
-        .hasMessageContaining("system:serviceaccount:" + VMS + ":stranger")
-        .hasMessageContaining("may not get virtualmachines/console");
+    // kubectl vm console, through the API server and the console API to the node agent in the sandbox.
+    Process refused = console(VM, "stranger");
+    assertThat(refused.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    String refusal = new String(refused.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(refused.exitValue()).as(refusal).isEqualTo(1);
+    assertThat(refusal).contains("Error from server (Forbidden)")
+        .contains("User \"system:serviceaccount:" + VMS + ":stranger\" cannot get resource \"virtualmachines/console\"");
 
-    String allowed = AgentInCluster.token(admin, VMS, "admin-person");
-    try (ConsoleClient console = openConsole(VM, allowed)) {
-      assertThat(console.isWriter()).isTrue();
-      ConsoleTranscript transcript = new ConsoleTranscript(console);
+    Process console = console(VM, "admin-person");
+    try {
+      ConsoleTranscript transcript = new ConsoleTranscript(console.getInputStream(), console.getOutputStream());
       transcript.awaitText("JVMM-GUEST-READY", BOOT);
       // Live output after the scroll-back: the guest's uptime lines keep coming.
       int lines = transcript.text().split("UP=", -1).length;
       await().atMost(BOOT).until(() -> transcript.text().split("UP=", -1).length > lines + 1);
+    } finally {
+      console.destroy();
     }
 
     // Typing into the guest's shell: the same node, agent and console path, with the VM run by
     // QEMU on the node's KVM (spec.emulator), as a guest of bin/jvmm does not take input yet.
     kubectl.runWithStdin(cluster.shellManifest("shell"), "apply", "-f", "-").orThrow();
     awaitVm("shell", BOOT, v -> isTrue(v, VirtualMachineStatus.CONDITION_READY));
-    ConsoleClient shell = await().atMost(BOOT).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
-        .until(() -> openConsole("shell", allowed), c -> c != null);
-    try (shell) {
-      ConsoleTranscript transcript = new ConsoleTranscript(shell);
+    Process shell = console("shell", "admin-person");
+    try {
+      ConsoleTranscript transcript = new ConsoleTranscript(shell.getInputStream(), shell.getOutputStream());
       assertThat(transcript.typeUntil("echo shell-$((7*6))", Pattern.compile("shell-(42)"), BOOT)).isEqualTo("42");
+    } finally {
+      shell.destroy();
     }
     kubectl.run("delete", "virtualmachine", "shell", "--timeout=300s").orThrow();
   }
@@ -313,11 +319,16 @@ class VirtualMachineOnAKvmNodeTest {
         .contains(KvmCluster.KVM_NODE + ": needs 32 vCPUs");
   }
 
-  private ConsoleClient openConsole(String name, String token) throws Exception {
-    String fingerprint = admin.nodes().withName(KvmCluster.KVM_NODE).get().getMetadata().getAnnotations()
-        .get(NodeContract.CONSOLE_CERT_ANNOTATION);
-    assertThat(fingerprint).as("the agent publishes its console certificate").isNotBlank();
-    return ConsoleClient.remote(cluster.consoleEndpoint, new ConsoleRequest(VMS, name, true, token), true, fingerprint);
+  /**
+   * bin/kubectl-vm console NAME as the service account {@code account} of the VMs' namespace
+   * (a kubeconfig with its token), stdin and stdout piped; it stays until destroyed.
+   */
+  private Process console(String name, String account) throws Exception {
+    java.nio.file.Path kubeconfig = plane.workDir().resolve(account + ".kubeconfig");
+    java.nio.file.Files.writeString(kubeconfig, plane.tokenKubeconfig("127.0.0.1",
+        AgentInCluster.token(admin, VMS, account), VMS));
+    return new ProcessBuilder(ProjectRoot.bin("kubectl-vm").toString(), "--kubeconfig=" + kubeconfig, "console",
+        name, "--linger", "-1").start();
   }
 
   /** The guest's last reported uptime in seconds ("UP=..." lines), 0 before the first. */

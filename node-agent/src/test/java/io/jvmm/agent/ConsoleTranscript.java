@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.jvmm.agent.console.ConsoleClient;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -15,15 +16,20 @@ import java.util.regex.Pattern;
  * wait for text with a deadline instead of blocking in read.
  */
 public final class ConsoleTranscript {
-  private final ConsoleClient client;
+  private final OutputStream keys;
   private final StringBuilder text = new StringBuilder();
 
   public ConsoleTranscript(ConsoleClient client) {
-    this.client = client;
+    this(client.output(), client.input());
+  }
+
+  /** Over any console: {@code output} the guest's, {@code keys} to it (a kubectl vm console's stdout and stdin). */
+  public ConsoleTranscript(InputStream output, OutputStream keys) {
+    this.keys = keys;
     Thread t = new Thread(() -> {
       byte[] buffer = new byte[4096];
       try {
-        InputStream in = client.output();
+        InputStream in = output;
         for (int n; (n = in.read(buffer)) > 0; ) {
           synchronized (text) {
             text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
@@ -58,8 +64,8 @@ public final class ConsoleTranscript {
     while (System.nanoTime() < deadline) {
       int from = text().length();
       try {
-        client.input().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        client.input().flush();
+        keys.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        keys.flush();
       } catch (IOException e) {
         throw new AssertionError("cannot type on the console", e);
       }

@@ -50,6 +50,7 @@ public final class AgentInSandbox implements AutoCloseable {
   private final PrintWriter commands;
   private final String node;
   private final List<String> agentArgs;
+  private InetSocketAddress consoleEndpoint;
   private final List<Closeable> forwards = new ArrayList<>();
 
   private AgentInSandbox(ServerSocket control, CompletableFuture<ProcessOutcome> sandbox, Socket channel,
@@ -60,17 +61,20 @@ public final class AgentInSandbox implements AutoCloseable {
     this.replies = new BufferedReader(new InputStreamReader(channel.getInputStream(), StandardCharsets.UTF_8));
     this.commands = new PrintWriter(channel.getOutputStream(), true, StandardCharsets.UTF_8);
     this.node = node;
-    this.agentArgs = List.copyOf(agentArgs);
+    this.agentArgs = agentArgs;
   }
 
   /**
    * Boots the sandbox, writes the agent's kubeconfig there (the service account's token, the
    * API server's certificate as CA) and starts the agent for {@code node}, its Lease in
    * {@code leaseNamespace}, VM files allowed under the guest image. {@code extraArgs} go to
-   * bin/jvmm-agent as well (--heartbeat, --restart-backoff...).
+   * bin/jvmm-agent as well (--heartbeat, --restart-backoff...). With {@code consoleClientCaPem}
+   * (the console API's client CA) it serves consoles, advertised at a port of this host's
+   * loopback forwarded into the sandbox ({@link #consoleEndpoint()}); without, none.
    */
   public static AgentInSandbox start(KvmSandbox sandbox, KubeControlPlane plane, String token, String node,
-      String leaseNamespace, GuestImage image, List<String> extraArgs) throws IOException {
+      String leaseNamespace, GuestImage image, String consoleClientCaPem, List<String> extraArgs)
+      throws IOException {
     ServerSocket control = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
     String loop = String.join("\n",
         "set -u",
@@ -112,12 +116,23 @@ public final class AgentInSandbox implements AutoCloseable {
     agent.sh("cat > " + HOME + "/kubeconfig <<'KUBECONFIG'\n"
         + plane.tokenKubeconfig(KubeControlPlane.SANDBOX_HOST_ADDRESS, token, leaseNamespace) + "KUBECONFIG\n")
         .orThrow();
+    if (consoleClientCaPem != null) {
+      agent.sh("cat > " + HOME + "/console-client-ca.crt <<'PEM'\n" + consoleClientCaPem + "PEM\n").orThrow();
+      agent.consoleEndpoint = agent.forward(CONSOLE_PORT);
+      args.addAll(List.of("--console-client-ca", HOME + "/console-client-ca.crt",
+          "--console-advertise", "127.0.0.1:" + agent.consoleEndpoint.getPort()));
+    }
     agent.startAgent();
     return agent;
   }
 
   public String node() {
     return node;
+  }
+
+  /** Where this host reaches the agent's console endpoint, which the agent advertises; null without consoles. */
+  public InetSocketAddress consoleEndpoint() {
+    return consoleEndpoint;
   }
 
   /** The state directory of a VM inside the sandbox. */

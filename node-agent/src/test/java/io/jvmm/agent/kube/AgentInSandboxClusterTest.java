@@ -40,8 +40,8 @@ class AgentInSandboxClusterTest {
     AgentInCluster.installRbac(ns);
     ns.client().nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
     AgentInSandbox agent = AgentInSandbox.start(sandbox.withTimeout(Duration.ofMinutes(10)), ns.controlPlane(),
-        AgentInCluster.token(ns, AgentInCluster.SERVICE_ACCOUNT), node, ns.name(), image,
-        List.of("--console-tls", "none", "--heartbeat", "2"));
+        AgentInCluster.token(ns, AgentInCluster.SERVICE_ACCOUNT), node, ns.name(), image, null,
+        List.of("--heartbeat", "2"));
     ProcessOutcome outcome = null;
     try {
       // The agent's heartbeat crosses from the sandbox: it is connected, TLS verified.
