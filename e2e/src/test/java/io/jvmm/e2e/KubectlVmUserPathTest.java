@@ -83,9 +83,8 @@ class KubectlVmUserPathTest {
   }
 
   /**
-   * A user of the default namespace: a service account (the console forwards the user's token to
-   * the node agent, which a client certificate cannot be) that may manage VirtualMachines and
-   * open their consoles there, and nothing else: no Nodes.
+   * A user of the default namespace: a service account with a token that may manage
+   * VirtualMachines and open their consoles there, and nothing else: no Nodes.
    */
   private Kubectl user(String name) throws IOException {
     admin.run("create", "serviceaccount", name).orThrow();
@@ -117,8 +116,8 @@ class KubectlVmUserPathTest {
         """.formatted(server, ca, name, token, name, name, name));
     Kubectl asUser = new Kubectl(KubeBinaries.locate().kubectl(), kubeconfig);
     assertThat(asUser.run("auth", "can-i", "get", "nodes").stdout().strip()).isEqualTo("no");
-    assertThat(asUser.run("auth", "can-i", "get", "virtualmachines.jvmm.io", "--subresource=console").stdout().strip())
-        .isEqualTo("yes");
+    assertThat(asUser.run("auth", "can-i", "get", "virtualmachines.subresources.jvmm.io", "--subresource=console")
+        .stdout().strip()).isEqualTo("yes");
     return asUser;
   }
 
@@ -435,8 +434,8 @@ class KubectlVmUserPathTest {
 
   /**
    * {@code printf INPUT | kubectl vm console NAME} with no terminal, as the user: what it printed,
-   * and when (nanoTime) {@code expect} first showed in it, 0 if never. The plugin finds the
-   * endpoint and its certificate's pin in the VM's status.agent, the user's token in the kubeconfig.
+   * and when (nanoTime) {@code expect} first showed in it, 0 if never. The plugin goes through the
+   * API server to the console API, which relays to the node's agent.
    */
   private Console console(String name, String input, String expect) throws Exception {
     Process process = new ProcessBuilder(ProjectRoot.bin("kubectl-vm").toString(), "--kubeconfig",
