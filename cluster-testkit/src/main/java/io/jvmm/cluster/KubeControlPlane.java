@@ -173,6 +173,27 @@ public final class KubeControlPlane implements AutoCloseable {
         """.formatted(host, port, ca, token, namespace);
   }
 
+  /**
+   * The front proxy's client certificate and key (PEM files): what kube-apiserver presents to
+   * aggregated API servers, for tests that play the front proxy, or pretend to.
+   */
+  public Path frontProxyCertificate() {
+    return workDir.resolve(FRONT_PROXY_CERT);
+  }
+
+  public Path frontProxyKey() {
+    return workDir.resolve(FRONT_PROXY_KEY);
+  }
+
+  /** The admin's client certificate and key (PEM files), issued by the client CA, not the front proxy's. */
+  public Path adminCertificate() {
+    return workDir.resolve(CertManager.CLIENT_CERT_NAME);
+  }
+
+  public Path adminKey() {
+    return workDir.resolve(CertManager.CLIENT_KEY_NAME);
+  }
+
   /** A kubeconfig for a cluster admin (client certificate in system:masters). */
   public Path adminKubeconfig() {
     return adminKubeconfig;

@@ -91,6 +91,11 @@ public final class ConsoleApiInCluster implements AutoCloseable {
     return material.clientCa();
   }
 
+  /** The CA of its serving certificate (the APIService's caBundle), PEM. */
+  public String servingCaPem() {
+    return material.servingCa();
+  }
+
   public int port() {
     return server.port();
   }

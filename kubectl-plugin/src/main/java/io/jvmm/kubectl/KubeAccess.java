@@ -78,24 +78,4 @@ final class KubeAccess {
   Config config() {
     return config;
   }
-
-  /**
-   * The bearer token this user sends the API server (a token in the kubeconfig, a token file,
-   * or what an exec or auth-provider plugin returned), or null when it authenticates otherwise.
-   */
-  String bearerToken() {
-    if (config.getOauthTokenProvider() != null) {
-      return config.getOauthTokenProvider().getToken();
-    }
-    if (config.getAutoOAuthToken() != null && !config.getAutoOAuthToken().isBlank()) {
-      return config.getAutoOAuthToken();
-    }
-    String token = config.getOauthToken();
-    return token == null || token.isBlank() ? null : token;
-  }
-
-  /** Whether the user authenticates with a client certificate (no token to forward). */
-  boolean usesClientCertificate() {
-    return config.getClientCertData() != null || config.getClientCertFile() != null;
-  }
 }

@@ -51,11 +51,11 @@ public class AgentStatus {
       + " (kubectl vm restart, or spec.updatePolicy Restart); absent when it runs as its spec asks")
   public java.util.List<String> restartRequiredBy;
 
-  @JsonPropertyDescription("Where the node agent serves this VM's console, HOST:PORT (kubectl vm console connects"
-      + " there with the user's token), so that the VM's users need not read Nodes")
+  @JsonPropertyDescription("Where the node agent serves this VM's console, HOST:PORT: jvmm's console API relays"
+      + " virtualmachines/console (subresources.jvmm.io) there over mutual TLS; users never connect to it")
   public String consoleEndpoint;
 
-  @JsonPropertyDescription("The SHA-256 of the console endpoint's TLS certificate, hex, which clients pin")
+  @JsonPropertyDescription("The SHA-256 of the console endpoint's TLS certificate, hex, which the console API pins")
   public String consoleCertSha256;
 
   public enum VmmState {
