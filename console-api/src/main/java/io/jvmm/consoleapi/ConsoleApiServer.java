@@ -183,9 +183,13 @@ public final class ConsoleApiServer implements AutoCloseable {
       log.info("console of {} for {} through node {}{}", vm, session.request().user, session.target().node(),
           agent.isWriter() ? "" : " (watching)");
       long ping = vertx.setPeriodic(PING_MILLIS, id -> ws.writePing(Buffer.buffer()));
-      ws.closeHandler(v -> closeQuietly(agent));
-      ws.binaryMessageHandler(keys -> typeInto(agent, keys));
-      ws.textMessageHandler(keys -> typeInto(agent, Buffer.buffer(keys)));
+      KeyRelay keys = new KeyRelay(ws, agent, vm);
+      ws.closeHandler(v -> {
+        keys.stop();
+        closeQuietly(agent);
+      });
+      ws.binaryMessageHandler(keys::offer);
+      ws.textMessageHandler(text -> keys.offer(Buffer.buffer(text)));
       try {
         await(ws.writeTextMessage(json(ConsoleReply.attached(agent.isWriter()))));
         byte[] buffer = new byte[8192];
@@ -201,6 +205,7 @@ public final class ConsoleApiServer implements AutoCloseable {
         }
       } finally {
         vertx.cancelTimer(ping);
+        keys.stop();
         closeQuietly(agent);
       }
     }, "console-" + vm);
@@ -209,18 +214,57 @@ public final class ConsoleApiServer implements AutoCloseable {
   }
 
   /**
-   * Keystrokes to the agent. The write blocks on a slow agent only this event-loop turn's few
-   * bytes; a console is typed by one person.
+   * Keystrokes to the agent on a thread of the session's own: a write to an agent that does not
+   * read (its VMM's console stalled) blocks that thread, never the event loop the other consoles
+   * share. Past {@value #KEY_BACKLOG} messages waiting, the WebSocket stops being read, and the
+   * typist's TCP window closes, until the agent takes them.
    */
-  private static void typeInto(ConsoleClient agent, Buffer keys) {
-    if (!agent.isWriter()) {
-      return;
+  private static final class KeyRelay {
+    private static final int KEY_BACKLOG = 64;
+    private static final byte[] STOP = new byte[0];
+    private final java.util.concurrent.BlockingQueue<byte[]> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final ServerWebSocket ws;
+    private final ConsoleClient agent;
+    private volatile boolean paused;
+
+    KeyRelay(ServerWebSocket ws, ConsoleClient agent, String vm) {
+      this.ws = ws;
+      this.agent = agent;
+      Thread t = new Thread(this::run, "console-keys-" + vm);
+      t.setDaemon(true);
+      t.start();
     }
-    try {
-      agent.input().write(keys.getBytes());
-      agent.input().flush();
-    } catch (java.io.IOException e) {
-      closeQuietly(agent);
+
+    void offer(Buffer keys) {
+      if (!agent.isWriter()) {
+        return; // a viewer's keys go nowhere, as on the agent
+      }
+      queue.add(keys.getBytes());
+      if (queue.size() > KEY_BACKLOG && !paused) {
+        paused = true;
+        ws.pause();
+      }
+    }
+
+    void stop() {
+      queue.add(STOP);
+    }
+
+    private void run() {
+      try {
+        for (byte[] keys; (keys = queue.take()) != STOP; ) {
+          agent.input().write(keys);
+          agent.input().flush();
+          if (paused && queue.size() < KEY_BACKLOG / 4) {
+            paused = false;
+            ws.resume();
+          }
+        }
+      } catch (java.io.IOException e) {
+        closeQuietly(agent);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
