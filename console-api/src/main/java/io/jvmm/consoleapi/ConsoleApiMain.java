@@ -45,7 +45,13 @@ public final class ConsoleApiMain implements Callable<Integer> {
   Path agentKey;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ConsoleApiMain()).execute(args));
+    CommandLine cli = new CommandLine(new ConsoleApiMain());
+    // What went wrong with the cluster (a permission, the aggregation layer) in one line, not a trace.
+    cli.setExecutionExceptionHandler((e, command, parsed) -> {
+      command.getErr().println("jvmm-console-api: " + e.getMessage());
+      return 1;
+    });
+    System.exit(cli.execute(args));
   }
 
   @Override

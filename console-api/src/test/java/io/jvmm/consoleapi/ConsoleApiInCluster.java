@@ -48,7 +48,6 @@ public final class ConsoleApiInCluster implements AutoCloseable {
         admin.resource(item).fieldManager("jvmm-test").forceConflicts().serverSideApply();
       }
     }
-    // Before the component starts: its start sets the APIService's caBundle when there is one.
     APIService apiService = null;
     try (InputStream in = Files.newInputStream(deploy.resolve("apiservice.yaml"))) {
       for (HasMetadata item : admin.load(in).items()) {
@@ -57,20 +56,32 @@ public final class ConsoleApiInCluster implements AutoCloseable {
         }
       }
     }
+    // As deployed: the APIService is there (without caBundle) before the component starts, and
+    // the component sets its caBundle with its service account's rights.
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    admin.services().inNamespace(NAMESPACE).resource(new ServiceBuilder().withNewMetadata()
+        .withName(SERVICE_ACCOUNT).withNamespace(NAMESPACE).endMetadata().withNewSpec()
+        .withType("ExternalName").withExternalName("localhost").endSpec().build())
+        .fieldManager("jvmm-test").forceConflicts().serverSideApply();
+    apiService.getSpec().getService().setPort(port);
+    admin.resource(apiService).fieldManager("jvmm-test").forceConflicts().serverSideApply();
     KubernetesClient client = AgentInCluster.clientAs(admin, NAMESPACE, SERVICE_ACCOUNT);
-    ConsoleCertificates.Material material = ConsoleCertificates.ensure(client, NAMESPACE, SERVICE_ACCOUNT);
-    ConsoleApiServer server = ConsoleApiServer.start(new InetSocketAddress("127.0.0.1", 0),
-        material.servingCert(), material.servingKey(), FrontProxy.load(client), new ConsoleAccess(client),
-        new AgentConsoles(client, Pem.keyManagers(material.clientCert(), material.clientKey(), "console API")));
+    ConsoleApiServer server;
+    ConsoleCertificates.Material material;
+    try {
+      material = ConsoleCertificates.ensure(client, NAMESPACE, SERVICE_ACCOUNT);
+      server = ConsoleApiServer.start(new InetSocketAddress("127.0.0.1", port),
+          material.servingCert(), material.servingKey(), FrontProxy.load(client), new ConsoleAccess(client),
+          new AgentConsoles(client, Pem.keyManagers(material.clientCert(), material.clientKey(), "console API")));
+    } catch (Exception | Error e) {
+      client.close();
+      throw e;
+    }
     ConsoleApiInCluster api = new ConsoleApiInCluster(client, server, material);
     try {
-      admin.services().inNamespace(NAMESPACE).resource(new ServiceBuilder().withNewMetadata()
-          .withName(SERVICE_ACCOUNT).withNamespace(NAMESPACE).endMetadata().withNewSpec()
-          .withType("ExternalName").withExternalName("localhost").endSpec().build())
-          .fieldManager("jvmm-test").forceConflicts().serverSideApply();
-      apiService.getSpec().getService().setPort(server.port());
-      apiService.getSpec().setCaBundle(java.util.Base64.getEncoder().encodeToString(material.servingCa().getBytes()));
-      admin.resource(apiService).fieldManager("jvmm-test").forceConflicts().serverSideApply();
       await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> available(admin));
       return api;
     } catch (Exception | Error e) {

@@ -37,8 +37,8 @@ final class VmList implements Callable<Integer> {
     vms.sort(Comparator.comparing((VirtualMachine v) -> v.getMetadata().getNamespace())
         .thenComparing(v -> v.getMetadata().getName()));
     List<String[]> rows = new ArrayList<>();
-    rows.add(allNamespaces ? new String[] {"NAMESPACE", "NAME", "STATE", "NODE", "VCPUS", "MEMORY", "AGE"}
-        : new String[] {"NAME", "STATE", "NODE", "VCPUS", "MEMORY", "AGE"});
+    rows.add(allNamespaces ? new String[] {"NAMESPACE", "NAME", "READY", "STATE", "NODE", "VCPUS", "MEMORY", "AGE"}
+        : new String[] {"NAME", "READY", "STATE", "NODE", "VCPUS", "MEMORY", "AGE"});
     Instant now = Instant.now();
     for (VirtualMachine vm : vms) {
       String state = vm.getStatus() == null || vm.getStatus().phase == null ? ""
@@ -48,7 +48,7 @@ final class VmList implements Callable<Integer> {
           : Durations.human(Duration.between(Instant.parse(vm.getMetadata().getCreationTimestamp()), now));
       String vcpus = vm.getSpec().vcpu == null ? "" : vm.getSpec().vcpu.toString();
       String memory = vm.getSpec().memory == null ? "" : vm.getSpec().memory;
-      String[] row = {vm.getMetadata().getName(), state, node, vcpus, memory, age};
+      String[] row = {vm.getMetadata().getName(), ready(vm), state, node, vcpus, memory, age};
       if (allNamespaces) {
         String[] wide = new String[row.length + 1];
         wide[0] = vm.getMetadata().getNamespace();
@@ -59,6 +59,19 @@ final class VmList implements Callable<Integer> {
     }
     print(rows, root.out());
     return 0;
+  }
+
+  /**
+   * The Ready condition's status, as the CRD's Ready column: empty where there is none, as for a
+   * VM settled Stopped or Paused (nothing to be ready).
+   */
+  private static String ready(VirtualMachine vm) {
+    if (vm.getStatus() == null || vm.getStatus().conditions == null) {
+      return "";
+    }
+    return vm.getStatus().conditions.stream()
+        .filter(c -> io.jvmm.crds.v1alpha1.VirtualMachineStatus.CONDITION_READY.equals(c.getType()))
+        .map(c -> c.getStatus()).findFirst().orElse("");
   }
 
   /** Columns three spaces apart, as kubectl's tabwriter lays them out. */

@@ -2,6 +2,7 @@ package io.jvmm.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
@@ -10,6 +11,7 @@ import io.jvmm.cluster.KubeClusterTest;
 import io.jvmm.crds.v1alpha1.NetworkInterface;
 import io.jvmm.crds.v1alpha1.RunState;
 import io.jvmm.crds.v1alpha1.VirtualMachine;
+import io.jvmm.crds.v1alpha1.VirtualMachineStatus;
 import io.jvmm.domain.DomainXmlExporter;
 import io.jvmm.domain.ManifestYaml;
 import io.jvmm.testkit.ProjectRoot;
@@ -52,13 +54,24 @@ class KubectlVmClusterTest {
     assertThat(again.stderr().strip())
         .isEqualTo("Error from server (AlreadyExists): virtualmachines.jvmm.io \"stratovirt\" already exists");
 
+    // As the operator would report a running VM: Ready, Running, on a node.
+    VirtualMachine running = vm(ns, "stratovirt");
+    running.setStatus(new VirtualMachineStatus());
+    running.getStatus().phase = VirtualMachineStatus.Phase.RUNNING;
+    running.getStatus().nodeName = "node-a";
+    running.getStatus().conditions = java.util.List.of(new ConditionBuilder()
+        .withType(VirtualMachineStatus.CONDITION_READY).withStatus("True").withReason("Running")
+        .withMessage("the guest runs").withLastTransitionTime(Instant.now().toString().replaceAll("\\.\\d+Z$", "Z"))
+        .build());
+    ns.client().resource(running).updateStatus();
+
     PluginRun list = PluginRun.run(ns, "list");
     assertThat(list.exitCode()).as(list.stderr()).isZero();
     String[] lines = list.stdout().split("\n");
-    assertThat(lines[0]).matches("NAME +STATE +NODE +VCPUS +MEMORY +AGE");
+    assertThat(lines[0]).matches("NAME +READY +STATE +NODE +VCPUS +MEMORY +AGE");
     assertThat(lines).hasSize(3);
     assertThat(lines[1]).startsWith("seed-from-xml ").contains(" 4 ").contains(" 8GiB ");
-    assertThat(lines[2]).startsWith("stratovirt ");
+    assertThat(lines[2]).matches("stratovirt +True +Running +node-a +4 +8GiB +\\S+");
 
     PluginRun all = PluginRun.run(ns, "list", "-A");
     assertThat(all.stdout()).startsWith("NAMESPACE ").contains(ns.name() + "   seed-from-xml");
