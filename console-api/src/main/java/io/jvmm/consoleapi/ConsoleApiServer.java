@@ -1,12 +1,8 @@
 package io.jvmm.consoleapi;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.jvmm.agent.console.ConsoleClient;
-import io.jvmm.agent.console.ConsoleReply;
 import io.jvmm.agent.console.ConsoleRequest;
 import io.jvmm.crds.v1alpha1.ConsoleSubresources;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
@@ -14,7 +10,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.net.InetSocketAddress;
@@ -38,12 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConsoleApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConsoleApiServer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern CONSOLE_PATH = Pattern.compile(Pattern.quote(ConsoleSubresources.PREFIX)
       + "/namespaces/([a-z0-9][-a-z0-9]{0,62})/" + ConsoleSubresources.RESOURCE
       + "/([a-z0-9][-a-z0-9.]{0,252})/(" + ConsoleSubresources.CONSOLE + "|" + ConsoleSubresources.VIEW + ")");
-  /** Idle consoles still send a ping now and then, so that proxies on the way keep them open. */
-  private static final long PING_MILLIS = 30_000;
 
   private final Vertx vertx;
   private final HttpServer server;
@@ -128,7 +120,8 @@ public final class ConsoleApiServer implements AutoCloseable {
             + " is a WebSocket: connect with Upgrade: websocket (kubectl vm console does)").status());
         return;
       }
-      request.toWebSocket().onSuccess(ws -> relay(ws, result.result())).onFailure(e ->
+      request.toWebSocket().onSuccess(ws -> ConsoleRelay.start(vertx, ws, agents, result.result().target(),
+          result.result().request())).onFailure(e ->
           log.info("console of {}/{}: the WebSocket upgrade failed: {}", namespace, name, e.getMessage()));
     });
   }
@@ -164,138 +157,9 @@ public final class ConsoleApiServer implements AutoCloseable {
   private record Session(AgentConsoles.Target target, ConsoleRequest request) {
   }
 
-  /** Opens the agent's console and copies between it and the WebSocket until either ends. */
-  private void relay(ServerWebSocket ws, Session session) {
-    String vm = session.request().namespace + "/" + session.request().name;
-    Thread thread = new Thread(() -> {
-      ConsoleClient agent;
-      try {
-        agent = agents.open(session.target(), session.request());
-      } catch (ConsoleClient.ConsoleRefusedException e) {
-        finish(ws, ConsoleReply.refused(e.getMessage()), false);
-        return;
-      } catch (Exception e) {
-        ConsoleReply reply = ConsoleReply.refused("cannot reach the node agent of node " + session.target().node()
-            + " at " + session.target().address() + ": " + e.getMessage());
-        finish(ws, reply, true);
-        return;
-      }
-      log.info("console of {} for {} through node {}{}", vm, session.request().user, session.target().node(),
-          agent.isWriter() ? "" : " (watching)");
-      long ping = vertx.setPeriodic(PING_MILLIS, id -> ws.writePing(Buffer.buffer()));
-      KeyRelay keys = new KeyRelay(ws, agent, vm);
-      ws.closeHandler(v -> {
-        keys.stop();
-        closeQuietly(agent);
-      });
-      ws.binaryMessageHandler(keys::offer);
-      ws.textMessageHandler(text -> keys.offer(Buffer.buffer(text)));
-      try {
-        await(ws.writeTextMessage(json(ConsoleReply.attached(agent.isWriter()))));
-        byte[] buffer = new byte[8192];
-        for (int n; (n = agent.output().read(buffer)) > 0; ) {
-          // One message at a time: a slow viewer slows only its own relay, never the agent.
-          await(ws.writeBinaryMessage(Buffer.buffer(java.util.Arrays.copyOf(buffer, n))));
-        }
-        ws.close((short) 1000, "the console ended");
-      } catch (Exception e) {
-        log.debug("console of {}: {}", vm, e.toString());
-        if (!ws.isClosed()) {
-          ws.close((short) 1011, "the node agent's connection ended");
-        }
-      } finally {
-        vertx.cancelTimer(ping);
-        keys.stop();
-        closeQuietly(agent);
-      }
-    }, "console-" + vm);
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  /**
-   * Keystrokes to the agent on a thread of the session's own: a write to an agent that does not
-   * read (its VMM's console stalled) blocks that thread, never the event loop the other consoles
-   * share. Past {@value #KEY_BACKLOG} messages waiting, the WebSocket stops being read, and the
-   * typist's TCP window closes, until the agent takes them.
-   */
-  private static final class KeyRelay {
-    private static final int KEY_BACKLOG = 64;
-    private static final byte[] STOP = new byte[0];
-    private final java.util.concurrent.BlockingQueue<byte[]> queue = new java.util.concurrent.LinkedBlockingQueue<>();
-    private final ServerWebSocket ws;
-    private final ConsoleClient agent;
-    private volatile boolean paused;
-
-    KeyRelay(ServerWebSocket ws, ConsoleClient agent, String vm) {
-      this.ws = ws;
-      this.agent = agent;
-      Thread t = new Thread(this::run, "console-keys-" + vm);
-      t.setDaemon(true);
-      t.start();
-    }
-
-    void offer(Buffer keys) {
-      if (!agent.isWriter()) {
-        return; // a viewer's keys go nowhere, as on the agent
-      }
-      queue.add(keys.getBytes());
-      if (queue.size() > KEY_BACKLOG && !paused) {
-        paused = true;
-        ws.pause();
-      }
-    }
-
-    void stop() {
-      queue.add(STOP);
-    }
-
-    private void run() {
-      try {
-        for (byte[] keys; (keys = queue.take()) != STOP; ) {
-          agent.input().write(keys);
-          agent.input().flush();
-          if (paused && queue.size() < KEY_BACKLOG / 4) {
-            paused = false;
-            ws.resume();
-          }
-        }
-      } catch (java.io.IOException e) {
-        closeQuietly(agent);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** Sends the one reply a refused or failed console gets, then closes. */
-  private static void finish(ServerWebSocket ws, ConsoleReply reply, boolean unavailable) {
-    reply.unavailable = unavailable ? Boolean.TRUE : null;
-    ws.writeTextMessage(json(reply)).onComplete(r -> ws.close((short) 1000, "refused"));
-  }
-
-  private static void await(Future<?> write) throws Exception {
-    write.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-  }
-
-  private static void closeQuietly(ConsoleClient agent) {
-    try {
-      agent.close();
-    } catch (java.io.IOException e) {
-      // already gone
-    }
-  }
-
-  private static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static void json(HttpServerRequest request, int code, Object body) {
-    request.response().setStatusCode(code).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(json(body));
+    request.response().setStatusCode(code).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(ConsoleRelay.json(body));
   }
 
   /** What GET {@value ConsoleSubresources#PREFIX} answers: discovery, which kube-apiserver also polls for availability. */

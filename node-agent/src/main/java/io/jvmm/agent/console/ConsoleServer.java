@@ -6,12 +6,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import javax.net.ssl.SSLServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
