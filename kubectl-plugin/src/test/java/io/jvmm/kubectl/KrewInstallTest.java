@@ -89,7 +89,7 @@ class KrewInstallTest {
         Files.readAllBytes(ProjectRoot.path().resolve("examples/seed-vm.yaml")))).create();
     Result list = kubectl(env, "vm", "list", "--kubeconfig=" + ns.kubeconfig());
     assertThat(list.code()).as(list.output()).isZero();
-    assertThat(list.output()).containsPattern("(?m)^NAME +STATE +NODE").containsPattern("(?m)^stratovirt ");
+    assertThat(list.output()).containsPattern("(?m)^NAME +READY +STATE +NODE").containsPattern("(?m)^stratovirt ");
   }
 
   @Test
