@@ -105,6 +105,10 @@ public final class ConsoleApiServer implements AutoCloseable {
     boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE));
     request.pause();
     vertx.<Session>executeBlocking(() -> authorize(request, namespace, name, view), false).onComplete(result -> {
+      if (result.failed() || !upgrade) {
+        // Paused for the blocking checks; answered here, the connection must read its next request.
+        request.resume();
+      }
       if (result.failed()) {
         Throwable why = result.cause();
         ApiRefusal refusal = why instanceof ApiRefusal r ? r : new ApiRefusal(500, "InternalError",

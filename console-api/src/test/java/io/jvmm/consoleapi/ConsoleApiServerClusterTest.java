@@ -47,13 +47,16 @@ class ConsoleApiServerClusterTest {
           Files.readString(plane.adminKey()), "admin");
 
       // Without the front proxy's certificate the TLS handshake fails, whatever the headers say.
-      assertThatThrownBy(() -> get(api, null, console, "X-Remote-User", "system:admin",
+      assertThatThrownBy(() -> get(client(api, null), console, "X-Remote-User", "system:admin",
           "X-Remote-Group", "system:masters")).isInstanceOf(IOException.class);
-      assertThatThrownBy(() -> get(api, admin, console, "X-Remote-User", "system:admin",
+      assertThatThrownBy(() -> get(client(api, admin), console, "X-Remote-User", "system:admin",
           "X-Remote-Group", "system:masters")).isInstanceOf(IOException.class);
+      // One client for what follows: its requests share a kept-alive connection, as kube-apiserver's do,
+      // so an answer that left the connection unread would hang the next request.
+      HttpClient proxy = client(api, frontProxy);
 
       // The front proxy, for a user without the permission: the console API's own SubjectAccessReview says no.
-      HttpResponse<String> nobody = get(api, frontProxy, console, "X-Remote-User", "nobody",
+      HttpResponse<String> nobody = get(proxy, console, "X-Remote-User", "nobody",
           "X-Remote-Group", "system:authenticated");
       assertThat(nobody.statusCode()).isEqualTo(403);
       JsonNode forbidden = JSON.readTree(nobody.body());
@@ -64,16 +67,17 @@ class ConsoleApiServerClusterTest {
           + ConsoleSubresources.GROUP + "\" in the namespace \"" + ns.name() + "\"");
 
       // A user who may: on to the VM, which does not exist.
-      HttpResponse<String> master = get(api, frontProxy, console, "X-Remote-User", "root",
+      HttpResponse<String> master = get(proxy, console, "X-Remote-User", "root",
           "X-Remote-Group", "system:masters");
       assertThat(master.statusCode()).isEqualTo(404);
       assertThat(JSON.readTree(master.body()).get("message").asText())
           .isEqualTo("virtualmachines.jvmm.io \"absent\" not found");
 
-      HttpResponse<String> discovery = get(api, frontProxy, URI.create("https://127.0.0.1:" + api.port()
+      HttpResponse<String> discovery = get(proxy, URI.create("https://127.0.0.1:" + api.port()
           + ConsoleSubresources.PREFIX), "X-Remote-User", "anyone");
       assertThat(discovery.statusCode()).isEqualTo(200);
       assertThat(discovery.body()).contains("\"virtualmachines/console\"", "\"virtualmachines/consoleview\"");
+      assertThat(get(proxy, console, "X-Remote-User", "nobody").statusCode()).isEqualTo(403);
 
       // Its certificates: kept in the Secret (a second start makes none), the serving CA in the
       // APIService's caBundle, the agents' CA in the ConfigMap they mount.
@@ -91,8 +95,8 @@ class ConsoleApiServerClusterTest {
     }
   }
 
-  private static HttpResponse<String> get(ConsoleApiInCluster api, KeyManager[] identity, URI uri,
-      String... headers) throws Exception {
+  /** An HTTPS client that trusts the console API's serving CA and presents {@code identity}. */
+  private static HttpClient client(ConsoleApiInCluster api, KeyManager[] identity) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("ca", Pem.certificates(api.servingCaPem(), "serving CA").get(0));
@@ -100,8 +104,11 @@ class ConsoleApiServerClusterTest {
     tmf.init(trust);
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(identity, tmf.getTrustManagers(), null);
-    HttpClient http = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1).build();
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+    return HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1).build();
+  }
+
+  private static HttpResponse<String> get(HttpClient http, URI uri, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(30)).GET();
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
