@@ -4,7 +4,6 @@ import io.jvmm.crds.v1alpha1.ConsoleSubresources;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.jvmm.agent.pki.Pem;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,8 +78,7 @@ public final class ConsoleApiMain implements Callable<Integer> {
     int colon = listen.lastIndexOf(':');
     ConsoleApiServer server = ConsoleApiServer.start(
         new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1))),
-        servingCert, servingKey, FrontProxy.load(client), new ConsoleAccess(client),
-        new AgentConsoles(client, Pem.keyManagers(clientCert, clientKey, "the agents' client certificate")));
+        client, servingCert, servingKey, clientCert, clientKey);
     System.err.println("jvmm-console-api: serving " + ConsoleSubresources.PREFIX + " on port " + server.port()
         + " for " + client.getMasterUrl());
     CountDownLatch stop = new CountDownLatch(1);

@@ -1,7 +1,9 @@
 package io.jvmm.consoleapi;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jvmm.agent.console.ConsoleRequest;
+import io.jvmm.agent.pki.Pem;
 import io.jvmm.crds.v1alpha1.ConsoleSubresources;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -50,6 +52,18 @@ public final class ConsoleApiServer implements AutoCloseable {
     this.frontProxy = frontProxy;
     this.access = access;
     this.agents = agents;
+  }
+
+  /**
+   * The console API of the cluster {@code client} reaches, as its service account: the front
+   * proxy's settings read from the cluster, users authorized there, and agents reached with
+   * the client certificate and key (PEM).
+   */
+  public static ConsoleApiServer start(InetSocketAddress bind, KubernetesClient client, String servingCertPem,
+      String servingKeyPem, String agentClientCertPem, String agentClientKeyPem) throws Exception {
+    return start(bind, servingCertPem, servingKeyPem, FrontProxy.load(client), new ConsoleAccess(client),
+        new AgentConsoles(client, Pem.keyManagers(agentClientCertPem, agentClientKeyPem,
+            "the agents' client certificate")));
   }
 
   /**

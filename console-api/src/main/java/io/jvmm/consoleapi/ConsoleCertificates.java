@@ -91,9 +91,6 @@ public final class ConsoleCertificates {
       secret.getData().forEach((k, v) -> data.put(k, new String(Base64.getDecoder().decode(v),
           StandardCharsets.UTF_8)));
     }
-    if (secret.getStringData() != null) {
-      data.putAll(secret.getStringData());
-    }
     for (String key : List.of("serving-ca.crt", "tls.crt", "tls.key", "client-ca.crt", "client.crt", "client.key")) {
       if (data.get(key) == null || data.get(key).isBlank()) {
         throw new IllegalStateException("Secret " + SECRET + " lacks " + key + ": delete it, and the console API"

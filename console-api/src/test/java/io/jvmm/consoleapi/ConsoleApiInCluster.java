@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jvmm.agent.kube.AgentInCluster;
-import io.jvmm.agent.pki.Pem;
 import io.jvmm.crds.v1alpha1.ConsoleSubresources;
 import io.jvmm.testkit.ProjectRoot;
 import java.io.InputStream;
@@ -73,9 +72,8 @@ public final class ConsoleApiInCluster implements AutoCloseable {
     ConsoleCertificates.Material material;
     try {
       material = ConsoleCertificates.ensure(client, NAMESPACE, SERVICE_ACCOUNT);
-      server = ConsoleApiServer.start(new InetSocketAddress("127.0.0.1", port),
-          material.servingCert(), material.servingKey(), FrontProxy.load(client), new ConsoleAccess(client),
-          new AgentConsoles(client, Pem.keyManagers(material.clientCert(), material.clientKey(), "console API")));
+      server = ConsoleApiServer.start(new InetSocketAddress("127.0.0.1", port), client,
+          material.servingCert(), material.servingKey(), material.clientCert(), material.clientKey());
     } catch (Exception | Error e) {
       client.close();
       throw e;

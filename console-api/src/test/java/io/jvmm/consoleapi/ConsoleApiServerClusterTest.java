@@ -18,11 +18,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.KeyStore;
 import java.util.Base64;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,13 +96,8 @@ class ConsoleApiServerClusterTest {
 
   /** An HTTPS client that trusts the console API's serving CA and presents {@code identity}. */
   private static HttpClient client(ConsoleApiInCluster api, KeyManager[] identity) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", Pem.certificates(api.servingCaPem(), "serving CA").get(0));
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
     SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(identity, tmf.getTrustManagers(), null);
+    ssl.init(identity, new TrustManager[] {Pem.trustManager(api.servingCaPem(), "serving CA")}, null);
     return HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1).build();
   }
 

@@ -39,6 +39,7 @@ final class ApiConsole implements ConsoleStream {
   private final CompletableFuture<ConsoleReply> reply = new CompletableFuture<>();
   private volatile WebSocket socket;
   private volatile String closedBecause;
+  private volatile boolean writer;
   private final InputStream output = new Output();
   private final OutputStream input = new Input();
 
@@ -84,8 +85,6 @@ final class ApiConsole implements ConsoleStream {
       throw new IOException("interrupted", e);
     }
   }
-
-  private volatile boolean writer;
 
   /**
    * Why the API server did not upgrade: the WebSocket client keeps no body, so the same GET

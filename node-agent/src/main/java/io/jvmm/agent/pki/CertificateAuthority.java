@@ -60,13 +60,6 @@ public final class CertificateAuthority {
     }
   }
 
-  /** A CA from its PEM certificate and key, as kept in a Secret. */
-  public static CertificateAuthority load(String certificatePem, String keyPem) {
-    X509Certificate cert = Pem.certificates(certificatePem, "the CA certificate").get(0);
-    PrivateKey priv = Pem.privateKey(keyPem, "the CA key");
-    return new CertificateAuthority(new KeyPair(cert.getPublicKey(), priv), cert);
-  }
-
   public String certificatePem() {
     return pem(certificate);
   }

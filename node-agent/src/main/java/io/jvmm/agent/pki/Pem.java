@@ -14,6 +14,8 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -53,6 +55,23 @@ public final class Pem {
       throw new IllegalArgumentException(what + " holds no unencrypted PEM private key");
     } catch (IOException e) {
       throw new IllegalArgumentException(what + " is not a PEM private key: " + e.getMessage(), e);
+    }
+  }
+
+  /** A trust manager whose anchors are the certificates in {@code pem}. */
+  public static X509TrustManager trustManager(String pem, String what) {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      List<X509Certificate> cas = certificates(pem, what);
+      for (int i = 0; i < cas.size(); i++) {
+        store.setCertificateEntry("ca-" + i, cas.get(i));
+      }
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(store);
+      return (X509TrustManager) factory.getTrustManagers()[0];
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
     }
   }
 

@@ -4,12 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.List;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -31,19 +27,11 @@ public final class ReloadingCaTrust implements X509TrustManager {
     try {
       FileTime modified = Files.getLastModifiedTime(file);
       if (current == null || !modified.equals(loadedAt)) {
-        List<X509Certificate> cas = Pem.certificates(Files.readString(file), file.toString());
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        for (int i = 0; i < cas.size(); i++) {
-          store.setCertificateEntry("ca-" + i, cas.get(i));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        current = (X509TrustManager) factory.getTrustManagers()[0];
+        current = Pem.trustManager(Files.readString(file), file.toString());
         loadedAt = modified;
       }
       return current;
-    } catch (IOException | GeneralSecurityException e) {
+    } catch (IOException | IllegalArgumentException e) {
       if (current == null) {
         throw new IllegalArgumentException("cannot read the console client CA " + file + ": " + e.getMessage(), e);
       }

@@ -41,17 +41,9 @@ public final class ConsoleTestPki {
     return shared;
   }
 
-  public CertificateAuthority ca() {
-    return ca;
-  }
-
   /** The CA's certificate as a PEM file: an agent's --console-client-ca. */
   public Path caFile() {
     return caFile;
-  }
-
-  public CertificateAuthority.Issued client() {
-    return client;
   }
 
   /** The console API's client identity. */
