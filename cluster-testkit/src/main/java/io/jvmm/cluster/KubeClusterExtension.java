@@ -21,6 +21,13 @@ public final class KubeClusterExtension implements ParameterResolver {
 
   private static final Namespace STORE = Namespace.create(KubeClusterExtension.class);
 
+  /**
+   * Set to a control plane's {@link KubeControlPlane#workDir()}, the run uses that control plane,
+   * reached at {@link KubeControlPlane#SANDBOX_HOST_ADDRESS}, instead of starting one: tests that
+   * a host test runs inside the KVM sandbox share the host's.
+   */
+  public static final String ATTACH_PROPERTY = "jvmm.test.kube.attach";
+
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
@@ -45,11 +52,17 @@ public final class KubeClusterExtension implements ParameterResolver {
   public static KubeControlPlane controlPlane(ExtensionContext context) {
     try {
       return context.getRoot().getStore(STORE).getOrComputeIfAbsent(KubeControlPlane.class,
-          k -> KubeControlPlane.start(), KubeControlPlane.class);
+          k -> startOrAttach(), KubeControlPlane.class);
     } catch (RuntimeException e) {
       throw new ParameterResolutionException(
           "cannot start the Kubernetes control plane: " + e.getMessage(), e);
     }
+  }
+
+  private static KubeControlPlane startOrAttach() {
+    String attached = System.getProperty(ATTACH_PROPERTY);
+    return attached == null ? KubeControlPlane.start()
+        : KubeControlPlane.attach(java.nio.file.Path.of(attached), KubeControlPlane.SANDBOX_HOST_ADDRESS);
   }
 
   /** A DNS-1123 label from the test's name, unique enough for one run. */

@@ -59,8 +59,13 @@ public final class KubeControlPlane implements AutoCloseable {
   /** Loaded CI machines have two cores shared with other builds: starting can take a while. */
   private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
 
+  private static final String ADMIN_KUBECONFIG = "admin.kubeconfig";
+
   private final KubeBinaries binaries;
+  /** Where the control plane's certificates are: its work dir, or the attached one's. */
+  private final Path certificates;
   private final Path workDir;
+  /** Null when attached to a control plane another process runs ({@link #attach}). */
   private final KubeAPIServer apiServer;
   private final Path adminKubeconfig;
   private final Config adminConfig;
@@ -69,9 +74,10 @@ public final class KubeControlPlane implements AutoCloseable {
   private final Map<Path, String> refusedCrds = new LinkedHashMap<>();
   private boolean stopped;
 
-  private KubeControlPlane(KubeBinaries binaries, Path workDir, KubeAPIServer apiServer,
+  private KubeControlPlane(KubeBinaries binaries, Path certificates, Path workDir, KubeAPIServer apiServer,
       Path adminKubeconfig, Process controllerManager, Path controllerManagerLog) {
     this.binaries = binaries;
+    this.certificates = certificates;
     this.workDir = workDir;
     this.apiServer = apiServer;
     this.adminKubeconfig = adminKubeconfig;
@@ -114,12 +120,12 @@ public final class KubeControlPlane implements AutoCloseable {
     Process controllerManager = null;
     try {
       apiServer.start();
-      Path kubeconfig = workDir.resolve("admin.kubeconfig");
+      Path kubeconfig = workDir.resolve(ADMIN_KUBECONFIG);
       Files.writeString(kubeconfig, apiServer.getKubeConfigYaml());
       Path kcmLog = workDir.resolve("kube-controller-manager.log");
       controllerManager = startControllerManager(binaries, workDir, kubeconfig, kcmLog);
       KubeControlPlane plane = new KubeControlPlane(
-          binaries, workDir, apiServer, kubeconfig, controllerManager, kcmLog);
+          binaries, workDir, workDir, apiServer, kubeconfig, controllerManager, kcmLog);
       Runtime.getRuntime().addShutdownHook(new Thread(plane::stopProcesses, "kube-stop"));
       plane.awaitControllerManager();
       plane.installProjectCrds();
@@ -136,13 +142,32 @@ public final class KubeControlPlane implements AutoCloseable {
     }
   }
 
+  /**
+   * The control plane that another process started with {@link #start()} in {@code hostWorkDir},
+   * reached from here at {@code host}: a test run in the KVM sandbox uses the host's control
+   * plane at {@link #SANDBOX_HOST_ADDRESS} (its certificate names that address; the sandbox sees
+   * the host's files read-only). Closing it stops nothing and deletes only its own work dir.
+   */
+  public static KubeControlPlane attach(Path hostWorkDir, String host) {
+    Config admin = Serialization.unmarshal(readString(hostWorkDir.resolve(ADMIN_KUBECONFIG)), Config.class);
+    admin.getClusters().forEach(c -> c.getCluster().setServer(
+        "https://" + host + ":" + java.net.URI.create(c.getCluster().getServer()).getPort()));
+    try {
+      Path local = Files.createTempDirectory("jvmm-kube-attached-");
+      Path kubeconfig = Files.writeString(local.resolve(ADMIN_KUBECONFIG), Serialization.asYaml(admin));
+      return new KubeControlPlane(KubeBinaries.locate(), hostWorkDir, local, null, kubeconfig, null, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot attach to the control plane of " + hostWorkDir, e);
+    }
+  }
+
   public KubeBinaries binaries() {
     return binaries;
   }
 
   /** The API server's serving certificate (self-signed, so also the CA clients trust), PEM. */
   public Path serverCertificate() {
-    return workDir.resolve(CertManager.API_SERVER_CERT_NAME);
+    return certificates.resolve(CertManager.API_SERVER_CERT_NAME);
   }
 
   /**
@@ -178,20 +203,20 @@ public final class KubeControlPlane implements AutoCloseable {
    * aggregated API servers, for tests that play the front proxy, or pretend to.
    */
   public Path frontProxyCertificate() {
-    return workDir.resolve(FRONT_PROXY_CERT);
+    return certificates.resolve(FRONT_PROXY_CERT);
   }
 
   public Path frontProxyKey() {
-    return workDir.resolve(FRONT_PROXY_KEY);
+    return certificates.resolve(FRONT_PROXY_KEY);
   }
 
   /** The admin's client certificate and key (PEM files), issued by the client CA, not the front proxy's. */
   public Path adminCertificate() {
-    return workDir.resolve(CertManager.CLIENT_CERT_NAME);
+    return certificates.resolve(CertManager.CLIENT_CERT_NAME);
   }
 
   public Path adminKey() {
-    return workDir.resolve(CertManager.CLIENT_KEY_NAME);
+    return certificates.resolve(CertManager.CLIENT_KEY_NAME);
   }
 
   /** A kubeconfig for a cluster admin (client certificate in system:masters). */
@@ -240,7 +265,7 @@ public final class KubeControlPlane implements AutoCloseable {
   }
 
   private synchronized void stopProcesses() {
-    if (stopped) {
+    if (stopped || apiServer == null) {
       return;
     }
     stopped = true;

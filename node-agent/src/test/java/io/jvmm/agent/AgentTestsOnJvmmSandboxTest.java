@@ -2,6 +2,9 @@ package io.jvmm.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jvmm.cluster.KubeClusterExtension;
+import io.jvmm.cluster.KubeClusterTest;
+import io.jvmm.cluster.KubeControlPlane;
 import io.jvmm.testkit.KvmSandbox;
 import io.jvmm.testkit.ProcessOutcome;
 import io.jvmm.testkit.ProjectRoot;
@@ -22,26 +25,38 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * TestVms#vmm}) inside one KVM sandbox boot: this class's {@link #main} is started there with
  * the test classpath, runs them through the JUnit launcher and prints each failure. Such a class
  * runs only where {@value TestVms#JVMM_PROPERTY} is set, so that the host's own test run leaves
- * it to this one.
+ * it to this one. Cluster tests among them use this run's control plane on the host
+ * ({@value KubeClusterExtension#ATTACH_PROPERTY}).
  */
+@KubeClusterTest
 public final class AgentTestsOnJvmmSandboxTest {
   /** What HotSpot prints when it dies of a fatal error (its hs_err banner). */
   static final String JVM_CRASH = "A fatal error has been detected by the Java Runtime Environment";
 
   /** The classes run in the sandbox, in this order. */
   static final List<String> CLASSES = List.of("io.jvmm.agent.standalone.StandaloneAgentTest",
-      "io.jvmm.agent.standalone.AgentProcessTest");
+      "io.jvmm.agent.standalone.AgentProcessTest", "io.jvmm.agent.vmm.VmmSupervisorTest",
+      "io.jvmm.agent.kube.NodeAgentClusterTest");
+
+  /** Set to class names (comma-separated), a run takes only those: for working on one of them. */
+  static final String ONLY_PROPERTY = "jvmm.test.sandboxClasses";
+
+  private static List<String> classes() {
+    String only = System.getProperty(ONLY_PROPERTY, "").strip();
+    return only.isEmpty() ? CLASSES : List.of(only.split("\\s*,\\s*"));
+  }
 
   @SandboxTest
-  void theAgentsVmmTestsPassOnJvmmAndKvm(KvmSandbox sandbox) {
+  void theAgentsVmmTestsPassOnJvmmAndKvm(KvmSandbox sandbox, KubeControlPlane plane) {
     String java = ProcessHandle.current().info().command().orElse("java");
     String script = String.join("\n",
         "set -u",
         "cd /tmp",
         // A VMM runs as a user of its own, which must enter the directories of the tests' files.
         "chmod o+x /tmp",
-        "'" + java + "' -D" + TestVms.JVMM_PROPERTY + "=true " + jvmmProperties() + " -cp '" + System.getProperty("java.class.path") + "' "
-            + AgentTestsOnJvmmSandboxTest.class.getName() + " " + String.join(" ", CLASSES),
+        "'" + java + "' -D" + TestVms.JVMM_PROPERTY + "=true '-D" + KubeClusterExtension.ATTACH_PROPERTY + "="
+            + plane.workDir() + "' " + jvmmProperties() + " -cp '" + System.getProperty("java.class.path") + "' "
+            + AgentTestsOnJvmmSandboxTest.class.getName() + " " + String.join(" ", classes()),
         "echo \"IN-SANDBOX-EXIT=$?\"",
         "");
     KvmSandbox sized = sandbox.withMemory("6G").withTimeout(Duration.ofMinutes(20));

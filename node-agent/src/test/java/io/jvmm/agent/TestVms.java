@@ -119,7 +119,7 @@ public final class TestVms {
    * A VMM for this host: QEMU with the same command line, except TCG for KVM (this host's
    * /dev/kvm is PVM, on which stock kernels do not boot).
    */
-  public static Path tcgVmm(Path dir) {
+  private static Path tcgVmm(Path dir) {
     Path script = dir.resolve("qemu-tcg");
     openForVmmUsers(dir);
     try {

@@ -38,7 +38,8 @@ import java.util.Map;
  * A node agent on a simulated node of the test control plane, as a DaemonSet pod would run it:
  * with the service account and RBAC of deploy/rbac/node-agent.yaml (installed into the test's
  * namespace, cluster-scoped names suffixed with it), a Node object of its own, its Lease in the
- * test namespace, and QEMU (TCG) as its VMM.
+ * test namespace, and {@link TestVms#vmm} as its VMM (bin/jvmm in the KVM sandbox, QEMU in
+ * software emulation elsewhere).
  */
 public final class AgentInCluster implements AutoCloseable {
   public static final String SERVICE_ACCOUNT = "jvmm-node-agent";
@@ -155,7 +156,7 @@ public final class AgentInCluster implements AutoCloseable {
 
   void start() throws Exception {
     client = clientAs(admin, namespace, SERVICE_ACCOUNT);
-    AgentSettings settings = new AgentSettings(node, stateRoot, TestVms.tcgVmm(dir).toString(),
+    AgentSettings settings = new AgentSettings(node, stateRoot, TestVms.vmm(dir).toString(),
         NodePathPolicy.allowing(TestVms.allowedRoots(dir)), Duration.ofSeconds(3),
         new RestartBackoff(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(10)),
         Duration.ofMillis(500), 64 * 1024);

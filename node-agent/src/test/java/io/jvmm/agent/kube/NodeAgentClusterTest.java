@@ -34,13 +34,16 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManager;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent against the real control plane, with its own RBAC: the operator's part (choosing
- * the node, the label, the finalizer) is done by the test.
+ * the node, the label, the finalizer) is done by the test. Its VMMs are jvmm on KVM: it runs in
+ * the sandbox, by {@link io.jvmm.agent.AgentTestsOnJvmmSandboxTest}, against the host's control plane.
  */
 @KubeClusterTest
+@EnabledIfSystemProperty(named = TestVms.JVMM_PROPERTY, matches = "true")
 class NodeAgentClusterTest {
   private static final Duration BOOT = Duration.ofSeconds(120);
   private static final NodeFacts FACTS = new NodeFacts("x86_64", true, 3, 4L << 30, List.of("0000:03:00.0"));

@@ -21,22 +21,38 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The supervisor and QMP client against QEMU in software emulation, booting the test guest. */
+/**
+ * The supervisor and QMP client. The tests that boot the test guest run jvmm on KVM, in the
+ * sandbox ({@link io.jvmm.agent.AgentTestsOnJvmmSandboxTest}); the others run anywhere.
+ */
 class VmmSupervisorTest {
   @TempDir
   Path dir;
   private final List<VmmProcess> started = new ArrayList<>();
+  private final List<StateDirectory> states = new ArrayList<>();
   private final VmmSupervisor supervisor = new VmmSupervisor();
 
   @AfterEach
   void killLeftovers() throws Exception {
     for (VmmProcess p : started) {
       supervisor.kill(p, true);
-      // The launcher writes into the state directory after the VMM ends; JUnit deletes it next.
       p.exit().get(10, java.util.concurrent.TimeUnit.SECONDS);
     }
+    for (StateDirectory state : states) {
+      awaitLauncherDone(state);
+    }
+  }
+
+  /**
+   * The launcher writes the exit status and then its last log line after the VMM ends, and the
+   * exit future of an adopted VMM completes when the VMM is gone: wait for that line before
+   * reading the log, or before JUnit deletes the directory under it.
+   */
+  private static void awaitLauncherDone(StateDirectory state) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> state.vmmLogTail(5, 1000).contains("exited with status"));
   }
 
   private VmmProcess start(StateDirectory state, VirtualMachine vm) throws Exception {
@@ -45,10 +61,11 @@ class VmmSupervisorTest {
         .withQmpSocket(state.qmpSocket())
         .withSerial("unix:" + state.serialSocket() + ",server,nowait"));
     List<String> argv = new ArrayList<>();
-    argv.add(TestVms.tcgVmm(dir).toString());
+    argv.add(TestVms.vmm(dir).toString());
     argv.addAll(line.args());
     VmmProcess p = supervisor.start(state, argv);
     started.add(p);
+    states.add(state);
     return p;
   }
 
@@ -59,6 +76,7 @@ class VmmSupervisorTest {
   }
 
   @Test
+  @EnabledIfSystemProperty(named = TestVms.JVMM_PROPERTY, matches = "true")
   void startsTheGuestDrivesItOverQmpAndRecordsItsExit() throws Exception {
     StateDirectory state = new StateDirectory(dir.resolve("vms"), new VmKey("default", "tcg-guest"));
     VmmProcess vmm = start(state, TestVms.guest("default", "tcg-guest"));
@@ -98,6 +116,7 @@ class VmmSupervisorTest {
   }
 
   @Test
+  @EnabledIfSystemProperty(named = TestVms.JVMM_PROPERTY, matches = "true")
   void aNewSupervisorAdoptsTheRunningVmmAndSeesItKilled() throws Exception {
     StateDirectory state = new StateDirectory(dir.resolve("vms"), new VmKey("ns", "adopted"));
     VmmProcess first = start(state, TestVms.guest("ns", "adopted"));
@@ -113,6 +132,7 @@ class VmmSupervisorTest {
     next.kill(adopted, true);
     assertThat(adopted.exit().get()).isEqualTo(128 + 9);
     assertThat(next.adopt(state)).isEmpty();
+    awaitLauncherDone(state);
     assertThat(state.vmmLogTail(5, 1000)).contains("exited with status 137");
   }
 
