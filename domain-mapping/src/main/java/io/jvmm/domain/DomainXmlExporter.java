@@ -168,6 +168,7 @@ public final class DomainXmlExporter {
         }
       }
     }
+    x.alias = userAlias(disk.name, disk.target == null ? null : disk.target.dev);
     x.address = address(disk.address, true);
     return x;
   }
@@ -198,6 +199,7 @@ public final class DomainXmlExporter {
       x.driver = new DomainXml.Driver();
       x.driver.name = name(n.driver.name);
     }
+    x.alias = userAlias(n.name, n.target == null ? null : n.target.dev);
     x.address = address(n.address, true);
     return x;
   }
@@ -266,6 +268,11 @@ public final class DomainXmlExporter {
     x.alias = alias(m.alias);
     x.address = address(m.address, true);
     return x;
+  }
+
+  private static DomainXml.Alias userAlias(String name, String targetDev) {
+    String alias = DeviceNames.exportedAlias(name, targetDev);
+    return alias == null ? null : alias(new Alias(alias));
   }
 
   private static DomainXml.Alias alias(Alias a) {

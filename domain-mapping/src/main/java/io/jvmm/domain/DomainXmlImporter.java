@@ -21,8 +21,13 @@ import io.jvmm.crds.v1alpha1.Vsock;
 import io.jvmm.domain.xml.DomainXml;
 import io.jvmm.domain.xml.DomainXmlReader;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * libvirt domain XML to VirtualMachine. Values are checked for form here (a number where a
@@ -173,7 +178,17 @@ public final class DomainXmlImporter {
     Devices d = new Devices();
     d.controllers = list(x.controllers(), "/domain/devices/controller", this::controller);
     d.disks = list(x.disks(), "/domain/devices/disk", this::disk);
+    if (d.disks != null) {
+      Set<String> taken = names(d.disks.stream().map(disk -> disk.name));
+      d.disks.stream().filter(disk -> disk.name == null).forEach(disk -> taken.add(
+          disk.name = DeviceNames.fallback(disk.target.dev, "disk", taken)));
+    }
     d.interfaces = list(x.interfaces(), "/domain/devices/interface", this::networkInterface);
+    if (d.interfaces != null) {
+      Set<String> taken = names(d.interfaces.stream().map(n -> n.name));
+      d.interfaces.stream().filter(n -> n.name == null).forEach(n -> taken.add(
+          n.name = DeviceNames.fallback(n.target.dev, "net", taken)));
+    }
     d.consoles = list(x.consoles(), "/domain/devices/console", this::console);
     List<Vsock> vsocks = list(x.vsocks(), "/domain/devices/vsock", this::vsock);
     if (vsocks != null) {
@@ -192,6 +207,24 @@ public final class DomainXmlImporter {
       }
     }
     return d;
+  }
+
+  private static Set<String> names(Stream<String> names) {
+    return names.filter(Objects::nonNull).collect(Collectors.toCollection(HashSet::new));
+  }
+
+  /**
+   * A disk's or interface's name from its user alias (ua-NAME), or null to be named after its
+   * target dev; libvirt's own ids (alias without ua-) are dropped, as libvirt drops them.
+   */
+  private String userAliasName(DomainXml.Alias alias, String path) {
+    String name = DeviceNames.fromUserAlias(alias == null ? null : alias.name);
+    if (name != null && !DeviceNames.isName(name)) {
+      problems.add(path + "/alias/@name", "'" + alias.name + "' does not name the device: write ua- and a name of at"
+          + " most 32 lower-case letters, digits and '-', e.g. ua-root");
+      return null;
+    }
+    return name;
   }
 
   private interface ItemConverter<X, T> {
@@ -221,6 +254,7 @@ public final class DomainXmlImporter {
 
   private Disk disk(DomainXml.Disk x, String path) {
     Disk disk = new Disk();
+    disk.name = userAliasName(x.alias, path);
     disk.type = choice(Disk.Type.class, x.type, path + "/@type");
     disk.device = choice(Disk.Device.class, x.device, path + "/@device");
     if (x.driver != null) {
@@ -268,6 +302,7 @@ public final class DomainXmlImporter {
 
   private NetworkInterface networkInterface(DomainXml.Interface x, String path) {
     NetworkInterface n = new NetworkInterface();
+    n.name = userAliasName(x.alias, path);
     n.type = choice(NetworkInterface.Type.class, x.type, path + "/@type");
     if (x.mac != null) {
       n.mac = new NetworkInterface.Mac();

@@ -193,7 +193,9 @@ public final class VirtualMachineValidator {
     Map<String, String> ids = new HashMap<>();
     controllers(d, ids);
     if (d.disks != null) {
+      Map<String, String> names = new HashMap<>();
       for (int i = 0; i < d.disks.size(); i++) {
+        deviceName("spec.devices.disks[" + i + "]", d.disks.get(i).name, names, "vda");
         disk("spec.devices.disks[" + i + "]", d.disks.get(i), spec.iothreads, ids);
       }
     }
@@ -316,9 +318,11 @@ public final class VirtualMachineValidator {
     }
     Map<String, String> macs = new HashMap<>();
     Map<String, String> taps = new HashMap<>();
+    Map<String, String> names = new HashMap<>();
     for (int i = 0; i < d.interfaces.size(); i++) {
       NetworkInterface n = d.interfaces.get(i);
       String path = "spec.devices.interfaces[" + i + "]";
+      deviceName(path, n.name, names, "net0");
       if (n.mac == null || n.mac.address == null) {
         problems.add(path + ".mac.address", "missing; give a unicast MAC, e.g. 52:54:00:12:34:56");
       } else if (!n.mac.address.matches("^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")) {
@@ -511,6 +515,25 @@ public final class VirtualMachineValidator {
       return false;
     }
     return true;
+  }
+
+  /**
+   * A disk's or interface's name: its key in its list, as the CRD makes it (required, a DNS label,
+   * unique), checked here too for VMs that never pass the API server (domain XML, jvmm-virsh).
+   */
+  private void deviceName(String path, String name, Map<String, String> names, String example) {
+    if (name == null) {
+      problems.add(path + ".name", "missing; name it, e.g. " + example + " (its target dev is a good name)");
+      return;
+    }
+    if (name.length() > Quantities.MAX_DEVICE_NAME_LENGTH || !name.matches(Quantities.DEVICE_NAME_PATTERN)) {
+      problems.add(path + ".name", "'" + name + "' is not a name; use at most " + Quantities.MAX_DEVICE_NAME_LENGTH
+          + " lower-case letters, digits and '-', starting and ending with a letter or digit, e.g. " + example);
+    }
+    String first = names.putIfAbsent(name, path);
+    if (first != null) {
+      problems.add(path + ".name", "'" + name + "' is already the name of " + first + "; give each its own");
+    }
   }
 
   private void id(String path, String id, Map<String, String> ids) {

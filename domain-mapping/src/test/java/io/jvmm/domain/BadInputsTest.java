@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.jvmm.crds.v1alpha1.Console;
 import io.jvmm.crds.v1alpha1.Controller;
+import io.jvmm.crds.v1alpha1.Disk;
 import io.jvmm.crds.v1alpha1.Features;
 import io.jvmm.crds.v1alpha1.NetworkInterface;
 import io.jvmm.crds.v1alpha1.Os;
@@ -78,6 +79,7 @@ class BadInputsTest {
                 + " separated by ':', e.g. 52:54:00:12:34:56"),
         vm("same MAC twice", v -> {
           NetworkInterface second = new NetworkInterface();
+          second.name = "tap1";
           second.type = NetworkInterface.Type.ETHERNET;
           second.mac = new NetworkInterface.Mac();
           second.mac.address = "DE:AD:BE:EF:00:01";
@@ -88,6 +90,19 @@ class BadInputsTest {
           v.getSpec().devices.interfaces.add(second);
         }, "spec.devices.interfaces[1].mac.address: DE:AD:BE:EF:00:01 is already the MAC of"
             + " spec.devices.interfaces[0]; give each interface its own"),
+        vm("disk without a name",
+            v -> v.getSpec().devices.disks.get(0).name = null,
+            "spec.devices.disks[0].name: missing; name it, e.g. vda (its target dev is a good name)"),
+        vm("interface name that is no DNS label",
+            v -> v.getSpec().devices.interfaces.get(0).name = "Tap_0",
+            "spec.devices.interfaces[0].name: 'Tap_0' is not a name; use at most 32 lower-case letters, digits and"
+                + " '-', starting and ending with a letter or digit, e.g. net0"),
+        vm("two disks of one name", v -> {
+          Disk second = seed().getSpec().devices.disks.get(0);
+          second.target.dev = "vdb";
+          second.address = null;
+          v.getSpec().devices.disks.add(second);
+        }, "spec.devices.disks[1].name: 'hda' is already the name of spec.devices.disks[0]; give each its own"),
         vm("x86_64 with the virt machine",
             v -> v.getSpec().os.machine = Os.Machine.VIRT,
             "spec.os.machine: virt is the aarch64 machine; x86_64 guests use q35"),
@@ -210,6 +225,10 @@ class BadInputsTest {
                 + " type='pci'")),
         Arguments.of("text where none belongs", seedXmlWith("<acpi/>", "<acpi>on</acpi>"),
             List.of("/domain/features/acpi: unsupported text 'on' (this element has no text content)")),
+        Arguments.of("user alias that names nothing", seedXmlWith("<target dev='hda' bus='virtio'/>",
+            "<target dev='hda' bus='virtio'/><alias name='ua-Root_Disk'/>"),
+            List.of("/domain/devices/disk[1]/alias/@name: 'ua-Root_Disk' does not name the device: write ua- and a"
+                + " name of at most 32 lower-case letters, digits and '-', e.g. ua-root")),
         Arguments.of("root element", "<vm/>", List.of("/vm: the root element must be <domain>, as in libvirt's"
             + " domain XML")));
   }

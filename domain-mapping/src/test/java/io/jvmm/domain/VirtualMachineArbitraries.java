@@ -178,9 +178,10 @@ final class VirtualMachineArbitraries {
         });
     Arbitrary<String> dev = Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz").ofMinLength(1)
         .ofMaxLength(3).map(s -> "vd" + s);
-    return Combinators.combine(maybe(driver), paths(), dev, maybe(Arbitraries.just(true)), maybe(iotunes()),
-        maybe(addresses())).as((drv, file, target, ro, io, addr) -> {
+    return Combinators.combine(maybe(deviceNames()), maybe(driver), paths(), dev, maybe(Arbitraries.just(true)),
+        maybe(iotunes()), maybe(addresses())).as((name, drv, file, target, ro, io, addr) -> {
           Disk d = new Disk();
+          d.name = name;
           d.type = Disk.Type.FILE;
           d.device = Disk.Device.DISK;
           d.driver = drv;
@@ -205,10 +206,12 @@ final class VirtualMachineArbitraries {
 
   static Arbitrary<NetworkInterface> interfaces() {
     Arbitrary<String> dev = Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(10).map(s -> "t" + s);
-    return Combinators.combine(Arbitraries.of(NetworkInterface.Type.class), maybe(macs()), maybe(dev), dev,
-        maybe(Arbitraries.of(NetworkInterface.ModelType.class)), maybe(Arbitraries.of(NetworkInterface.DriverName.class)),
-        maybe(addresses())).as((type, mac, bridge, tap, model, driver, addr) -> {
+    return Combinators.combine(maybe(deviceNames()), Arbitraries.of(NetworkInterface.Type.class), maybe(macs()),
+        maybe(dev), dev, maybe(Arbitraries.of(NetworkInterface.ModelType.class)),
+        maybe(Arbitraries.of(NetworkInterface.DriverName.class)), maybe(addresses()))
+        .as((name, type, mac, bridge, tap, model, driver, addr) -> {
           NetworkInterface n = new NetworkInterface();
+          n.name = name;
           n.type = type;
           if (mac != null) {
             n.mac = new NetworkInterface.Mac();
@@ -306,8 +309,36 @@ final class VirtualMachineArbitraries {
     });
   }
 
+  /** A name of a disk or interface other than its target dev; null stands for the target dev. */
+  static Arbitrary<String> deviceNames() {
+    return Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789-").ofMinLength(0).ofMaxLength(8)
+        .map(s -> "n" + s + "x");
+  }
+
+  /**
+   * The list with every item named, names unique as the CRD requires of a map list's keys: an
+   * item without a generated name takes its target dev where that is a free name, others get
+   * their generated name suffixed with their index.
+   */
+  static <T> List<T> named(List<T> items, java.util.function.Function<T, String> name,
+      java.util.function.Function<T, String> targetDev, java.util.function.BiConsumer<T, String> setName) {
+    Set<String> taken = new HashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      T item = items.get(i);
+      String target = targetDev.apply(item);
+      String chosen = name.apply(item) == null && DeviceNames.isName(target) && taken.add(target) ? target
+          : (name.apply(item) == null ? "dev" : name.apply(item)) + "-" + i;
+      setName.accept(item, chosen);
+    }
+    return items;
+  }
+
   static Arbitrary<Devices> devices() {
-    return Combinators.combine(listOf(controllers(), 4), listOf(disks(), 3), listOf(interfaces(), 3),
+    Arbitrary<List<Disk>> disks = listOf(disks(), 3)
+        .map(l -> l == null ? null : named(l, d -> d.name, d -> d.target.dev, (d, n) -> d.name = n));
+    Arbitrary<List<NetworkInterface>> interfaces = listOf(interfaces(), 3)
+        .map(l -> l == null ? null : named(l, n -> n.name, n -> n.target.dev, (n, v) -> n.name = v));
+    return Combinators.combine(listOf(controllers(), 4), disks, interfaces,
         listOf(consoles(), 2), maybe(vsocks()), listOf(rngs(), 2), listOf(hostdevs(), 2), maybe(balloons()))
         .as((c, d, i, con, v, r, h, b) -> {
           Devices devices = new Devices();

@@ -116,6 +116,7 @@ class VmmCommandLineTest {
     VirtualMachine vm = seed();
     for (int i = 0; i < 16; i++) {
       Disk d = new Disk();
+      d.name = "disk" + i;
       d.type = Disk.Type.FILE;
       d.device = Disk.Device.DISK;
       d.source = new Disk.Source();

@@ -294,7 +294,7 @@ class VirtualMachineOnAKvmNodeTest {
   void anInvalidVmGetsInvalidSpecWithEveryMessage() {
     kubectl.runWithStdin(cluster.manifest("bad", 1, "256MiB", "Always")
         .replace(cluster.image.kernel().toString(), "/etc/shadow-kernel")
-        .replace("  features:", "  devices:\n    disks:\n    - type: file\n      device: disk\n"
+        .replace("  features:", "  devices:\n    disks:\n    - name: data\n      type: file\n      device: disk\n"
             + "      source: {file: /home/user/disk.img}\n      target: {dev: vda, bus: virtio}\n  features:"),
         "apply", "-f", "-").orThrow();
 

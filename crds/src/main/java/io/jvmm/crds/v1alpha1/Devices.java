@@ -15,13 +15,16 @@ import java.util.List;
  * server adds up the estimated cost of every rule and refuses a CRD over its budget. A bus
  * has at most 30 root ports and devices besides.
  *
- * <p>Controllers are a map list keyed by type and index, so that server-side apply merges them
- * entry by entry and the API server itself refuses a second entry with the same keys. Disks
- * and interfaces stay atomic lists: their names (target.dev) are nested, and the API server
+ * <p>Controllers are a map list keyed by type and index, disks and interfaces by name, so that
+ * server-side apply merges them entry by entry (two appliers may own different disks) and the
+ * API server itself refuses a second entry with the same keys. Disks and interfaces carry a
+ * name of their own for that: their libvirt names (target.dev) are nested, and the API server
  * takes only top-level item fields as map keys.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @SchemaCustomizer(value = ListTypeMap.class, input = "controllers: type, index")
+@SchemaCustomizer(value = ListTypeMap.class, input = "disks: name")
+@SchemaCustomizer(value = ListTypeMap.class, input = "interfaces: name")
 @JsonPropertyOrder({"controllers", "disks", "interfaces", "consoles", "vsock", "rngs", "hostdevs", "memballoon"})
 @ValidationRule(value = "!has(self.consoles) || self.consoles.size() == 0 || (has(self.controllers)"
     + " && self.controllers.exists(c, c.type == 'virtio-serial'))",
@@ -42,14 +45,15 @@ public class Devices {
   @Size(max = MAX_DISKS)
   @ValidationRule(value = "self.all(a, self.exists_one(b, b.target.dev == a.target.dev))",
       message = "disk target devs must be unique")
-  @JsonPropertyDescription("<disk> elements: raw image files on the node as virtio-blk-pci disks, target.dev unique")
+  @JsonPropertyDescription("<disk> elements: raw image files on the node as virtio-blk-pci disks; keyed by name,"
+      + " target.dev unique")
   public List<Disk> disks;
 
   @Size(max = MAX_INTERFACES)
   @ValidationRule(value = "self.all(a, !has(a.mac) || self.exists_one(b, has(b.mac) && b.mac.address.lowerAscii() == a.mac.address.lowerAscii()))",
       message = "interface MAC addresses must be unique")
-  @JsonPropertyDescription("<interface> elements: tap devices on the node as virtio-net-pci NICs, MAC addresses"
-      + " unique")
+  @JsonPropertyDescription("<interface> elements: tap devices on the node as virtio-net-pci NICs; keyed by name,"
+      + " MAC addresses unique")
   public List<NetworkInterface> interfaces;
 
   @Size(max = MAX_CONSOLES)

@@ -12,8 +12,16 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** libvirt {@code <disk type='file' device='disk'>}: a raw image file as a virtio-blk-pci device. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"type", "device", "driver", "source", "target", "readonly", "iotune", "address"})
+@JsonPropertyOrder({"name", "type", "device", "driver", "source", "target", "readonly", "iotune", "address"})
 public class Disk {
+  @Required
+  @Pattern(Quantities.DEVICE_NAME_PATTERN)
+  @Size(max = Quantities.MAX_DEVICE_NAME_LENGTH)
+  @JsonPropertyDescription("The disk's name, its key in disks (server-side apply merges disks by name): a DNS label"
+      + " of at most 32 characters. Domain XML keeps it as <alias name='ua-NAME'/>; imported without one, a"
+      + " disk is named after its target dev")
+  public String name;
+
   @Required
   @JsonPropertyDescription("Disk source type: file")
   public Type type;

@@ -14,10 +14,18 @@ import io.fabric8.generator.annotation.ValidationRule;
  * virtio-net-pci device. The node agent creates the tap and puts it on the source bridge.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"type", "mac", "source", "target", "model", "driver", "address"})
+@JsonPropertyOrder({"name", "type", "mac", "source", "target", "model", "driver", "address"})
 @ValidationRule(value = "self.type != 'bridge' || (has(self.source) && has(self.source.bridge))",
     message = "an interface of type bridge needs source.bridge")
 public class NetworkInterface {
+  @Required
+  @Pattern(Quantities.DEVICE_NAME_PATTERN)
+  @Size(max = Quantities.MAX_DEVICE_NAME_LENGTH)
+  @JsonPropertyDescription("The interface's name, its key in interfaces (server-side apply merges interfaces by"
+      + " name): a DNS label of at most 32 characters. Domain XML keeps it as <alias name='ua-NAME'/>; imported"
+      + " without one, an interface is named after its target dev, or netN where that is no DNS label")
+  public String name;
+
   @Required
   @JsonPropertyDescription("ethernet: a tap device named target.dev; bridge: a tap put on source.bridge")
   public Type type;

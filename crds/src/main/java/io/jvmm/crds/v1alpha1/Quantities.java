@@ -16,6 +16,12 @@ public final class Quantities {
   public static final int MAX_PATH_LENGTH = 1024;
   /** A unicast MAC: the least significant bit of the first octet clear. */
   public static final String UNICAST_MAC_PATTERN = "^[0-9a-fA-F][02468aceACE](:[0-9a-fA-F]{2}){5}$";
+  /**
+   * The name of a disk or interface, its key in its list: a DNS label of at most 32 characters
+   * (KubeVirt's device names are DNS labels too), so that libvirt's user alias "ua-" + name fits.
+   */
+  public static final String DEVICE_NAME_PATTERN = "^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$";
+  public static final int MAX_DEVICE_NAME_LENGTH = 32;
 
   private Quantities() {
   }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Map lists under server-side apply on a real kube-apiserver: two field managers each own their
- * own controllers of one VM, and their own condition types in its status, and neither apply
+ * own controllers, disks and interfaces of one VM, and their own condition types in its status, and neither apply
  * takes or drops the other's entries (with atomic lists the second apply conflicts with the
  * first manager, who owns the whole list). Two entries with the same keys are refused.
  */
@@ -29,6 +29,12 @@ class ServerSideApplyOwnershipTest {
   static final String ROOT_PORT_7_KEY = "k:{\"index\":7,\"type\":\"pci\"}";
   static final String ROOT_PORT_8_KEY = "k:{\"index\":8,\"type\":\"pci\"}";
   static final String ROOT_PORT_8 = "  - type: pci\n    index: 8\n    model: pcie-root-port\n";
+  /** The seed's disk and interface, and b's own, as managedFields names them. */
+  static final String SEED_DISK_KEY = "k:{\"name\":\"hda\"}";
+  static final String SEED_INTERFACE_KEY = "k:{\"name\":\"tap0\"}";
+  static final String DATA_DISK_KEY = "k:{\"name\":\"data\"}";
+  static final String DATA_DISK = "  - name: data\n    type: file\n    device: disk\n"
+      + "    source: {file: /var/lib/jvmm/data.img}\n    target: {dev: vdb, bus: virtio}\n";
 
   /** An apply configuration of the seed's VM: its name and {@code body} under {@code key}, or nothing else. */
   static String vmWith(String key, String body) {
@@ -114,6 +120,31 @@ class ServerSideApplyOwnershipTest {
   }
 
   @Test
+  void twoManagersEachOwnTheirOwnDisksByName(ClusterNamespace ns) {
+    Kubectl kubectl = ns.kubectl();
+    apply(kubectl, MANAGER_A, CrdOnApiServerTest.seed()).orThrow();
+    apply(kubectl, MANAGER_B, vmWith("spec", "devices:\n  disks:\n" + DATA_DISK)).orThrow();
+
+    JsonNode both = vm(kubectl);
+    assertThat(names(both, "disks")).containsExactly("hda", "data");
+    assertThat(ownedEntries(both, MANAGER_A, "spec", "devices", "disks")).containsExactly(SEED_DISK_KEY);
+    assertThat(ownedEntries(both, MANAGER_A, "spec", "devices", "interfaces")).containsExactly(SEED_INTERFACE_KEY);
+    assertThat(ownedEntries(both, MANAGER_B, "spec", "devices", "disks")).containsExactly(DATA_DISK_KEY);
+
+    // a applies its manifest again: no conflict, and b's disk stays; b lets its disk go: a's stays.
+    apply(kubectl, MANAGER_A, CrdOnApiServerTest.seed()).orThrow();
+    assertThat(names(vm(kubectl), "disks")).containsExactly("hda", "data");
+    apply(kubectl, MANAGER_B, vmWith(null, null)).orThrow();
+    assertThat(names(vm(kubectl), "disks")).containsExactly("hda");
+  }
+
+  static List<String> names(JsonNode vm, String list) {
+    List<String> names = new ArrayList<>();
+    vm.at("/spec/devices/" + list).forEach(d -> names.add(d.path("name").asText()));
+    return names;
+  }
+
+  @Test
   void statusConditionsMergeByType(ClusterNamespace ns) {
     Kubectl kubectl = ns.kubectl();
     apply(kubectl, MANAGER_A, CrdOnApiServerTest.seed()).orThrow();
@@ -156,6 +187,9 @@ class ServerSideApplyOwnershipTest {
     Kubectl.Result twice = apply(kubectl, MANAGER_B, specWithControllers(ROOT_PORT_8, ROOT_PORT_8));
     assertThat(twice.exitCode()).isNotZero();
     assertThat(twice.stderr()).contains(".spec.devices.controllers: duplicate entries for key [index=8,type=\"pci\"]");
+    Kubectl.Result twoDisks = apply(kubectl, MANAGER_B, vmWith("spec", "devices:\n  disks:\n" + DATA_DISK + DATA_DISK));
+    assertThat(twoDisks.exitCode()).isNotZero();
+    assertThat(twoDisks.stderr()).contains(".spec.devices.disks: duplicate entries for key [name=\"data\"]");
 
     Kubectl.Result untyped = applyStatus(kubectl, "operator", """
         conditions:

@@ -279,7 +279,7 @@ public class DomainXml {
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({"type", "device", "driver", "source", "target", "readonly", "iotune", "address"})
+  @JsonPropertyOrder({"type", "device", "driver", "source", "target", "readonly", "iotune", "alias", "address"})
   public static class Disk {
     @JacksonXmlProperty(isAttribute = true)
     public String type;
@@ -290,6 +290,7 @@ public class DomainXml {
     public DiskTarget target;
     public Flag readonly;
     public Iotune iotune;
+    public Alias alias;
     public Address address;
   }
 
@@ -338,7 +339,7 @@ public class DomainXml {
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({"type", "mac", "source", "target", "model", "driver", "address"})
+  @JsonPropertyOrder({"type", "mac", "source", "target", "model", "driver", "alias", "address"})
   public static class Interface {
     @JacksonXmlProperty(isAttribute = true)
     public String type;
@@ -347,6 +348,7 @@ public class DomainXml {
     public InterfaceTarget target;
     public Model model;
     public Driver driver;
+    public Alias alias;
     public Address address;
   }
 

@@ -46,7 +46,7 @@ class AgentNetworkSandboxTest {
         "  devices:",
         "    controllers: [{type: pci, index: 1, model: pcie-root-port}]",
         "    interfaces:",
-        "    - {type: bridge, mac: {address: '52:54:00:12:34:56'}, source: {bridge: br-jvmm}, target: {dev: tapvm0},",
+        "    - {name: net0, type: bridge, mac: {address: '52:54:00:12:34:56'}, source: {bridge: br-jvmm}, target: {dev: tapvm0},",
         "       model: {type: virtio}, driver: {name: vhost},",
         "       address: {domain: '0x000', bus: '0x01', slot: '0x00', function: '0x00'}}",
         "");

@@ -357,7 +357,7 @@ class StandaloneAgentTest {
     return guestManifest(name, "console=ttyS0 quiet",
         "    controllers: [{type: pci, index: 1, model: pcie-root-port}]",
         "    disks:",
-        "    - {type: file, device: disk, driver: {name: qemu, type: raw}, source: {file: " + disk + "},",
+        "    - {name: vda, type: file, device: disk, driver: {name: qemu, type: raw}, source: {file: " + disk + "},",
         "       target: {dev: vda, bus: virtio}, address: {domain: '0x000', bus: '0x01', slot: '0x00', function: '0x00'}}");
   }
 

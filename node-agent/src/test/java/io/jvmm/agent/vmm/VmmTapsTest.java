@@ -28,7 +28,7 @@ class VmmTapsTest {
         "  os: {arch: x86_64, machine: q35, kernel: /k}",
         "  devices:",
         "    interfaces:",
-        "    - {type: ethernet, mac: {address: '52:54:00:00:00:01'}, target: {dev: tapweb0}"
+        "    - {name: net0, type: ethernet, mac: {address: '52:54:00:00:00:01'}, target: {dev: tapweb0}"
             + (bridge == null ? "" : ", source: {bridge: " + bridge + "}") + "}",
         "").getBytes(StandardCharsets.UTF_8));
   }

@@ -199,7 +199,8 @@ class VirtualMachineReconcilerClusterTest {
                   features: {acpi: true}
                   devices:
                     disks:
-                    - type: file
+                    - name: data
+                      type: file
                       device: disk
                       source: {file: /home/user/disk.img}
                       target: {dev: vda, bus: virtio}
