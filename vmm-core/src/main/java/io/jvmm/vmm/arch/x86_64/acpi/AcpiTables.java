@@ -1,6 +1,7 @@
 package io.jvmm.vmm.arch.x86_64.acpi;
 
 import io.jvmm.vmm.arch.x86_64.Layout;
+import io.jvmm.vmm.devices.fwcfg.TableLoader;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,13 +38,73 @@ public final class AcpiTables {
      * PCI buses 0..{@code lastBus}.
      */
     public static AcpiTables build(int cpus, long ram, int lastBus) {
-        if (lastBus < 0 || lastBus > 0xff) {
-            throw new IllegalArgumentException("last PCI bus " + lastBus + " is not in 0..255");
-        }
         long base = Layout.ACPI_TABLES;
         Placer placer = new Placer(base);
         long rsdp = placer.reserve("RSDP", 36, 16);
-        long xsdt = placer.reserve("XSDT", SdtBuilder.HEADER_SIZE + 8 * 3, 16);
+        Placed tables = place(placer, cpus, ram, lastBus);
+        placer.put(rsdp, rsdp(tables.xsdt()));
+        if (placer.end() > Layout.BIOS_AREA_END) {
+            throw new IllegalStateException("ACPI tables overflow the BIOS area");
+        }
+        return new AcpiTables(base, placer.bytes(), placer.addresses);
+    }
+
+    /** fw_cfg file names of the tables for firmware, as QEMU names them. */
+    public static final String TABLES_FILE = "etc/acpi/tables", RSDP_FILE = "etc/acpi/rsdp";
+
+    /**
+     * The tables as UEFI firmware takes them, from fw_cfg (OVMF installs no ACPI tables of its own
+     * for this machine, and Linux booted by EFI does not scan the BIOS area for an RSDP): every
+     * table but the RSDP in {@link #TABLES_FILE}, their pointer fields holding offsets into it;
+     * the RSDP in {@link #RSDP_FILE}; and the table loader's script, which places both, turns
+     * every offset into an address and then sets each checksum (whose byte is zero until then).
+     * OVMF installs each table a pointer leads to and skips one whose checksum is wrong.
+     */
+    public record ForFirmware(byte[] tables, byte[] rsdp, byte[] loader) {}
+
+    public static ForFirmware forFirmware(int cpus, long ram, int lastBus) {
+        Placer placer = new Placer(0);
+        Placed t = place(placer, cpus, ram, lastBus);
+        byte[] tables = placer.bytes();
+        byte[] rsdp = rsdp(t.xsdt());
+        TableLoader loader = new TableLoader()
+                .allocate(RSDP_FILE, 16, TableLoader.Zone.FSEG)
+                .allocate(TABLES_FILE, 64, TableLoader.Zone.HIGH);
+        for (int field : new int[] {FADT_FIRMWARE_CTRL, FADT_DSDT}) {
+            loader.addPointer(TABLES_FILE, TABLES_FILE, (int) t.fadt() + field, 4);
+        }
+        for (int field : new int[] {FADT_X_FIRMWARE_CTRL, FADT_X_DSDT}) {
+            loader.addPointer(TABLES_FILE, TABLES_FILE, (int) t.fadt() + field, 8);
+        }
+        for (int entry = 0; entry < XSDT_ENTRIES; entry++) {
+            loader.addPointer(TABLES_FILE, TABLES_FILE, (int) t.xsdt() + SdtBuilder.HEADER_SIZE + 8 * entry, 8);
+        }
+        loader.addPointer(RSDP_FILE, TABLES_FILE, RSDP_XSDT_ADDRESS, 8);
+        for (long table : new long[] {t.dsdt(), t.fadt(), t.madt(), t.mcfg(), t.xsdt()}) {
+            int at = (int) table;
+            int length = java.nio.ByteBuffer.wrap(tables, at + 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+            tables[at + SDT_CHECKSUM] = 0;
+            loader.addChecksum(TABLES_FILE, at + SDT_CHECKSUM, at, length);
+        }
+        rsdp[RSDP_CHECKSUM] = 0;
+        rsdp[RSDP_EXTENDED_CHECKSUM] = 0;
+        loader.addChecksum(RSDP_FILE, RSDP_CHECKSUM, 0, 20).addChecksum(RSDP_FILE, RSDP_EXTENDED_CHECKSUM, 0, 36);
+        return new ForFirmware(tables, rsdp, loader.bytes());
+    }
+
+    /** Offsets of fields that hold addresses or checksums, from the ACPI specification. */
+    static final int SDT_CHECKSUM = 9, RSDP_CHECKSUM = 8, RSDP_XSDT_ADDRESS = 24, RSDP_EXTENDED_CHECKSUM = 32;
+    static final int FADT_FIRMWARE_CTRL = 36, FADT_DSDT = 40, FADT_X_FIRMWARE_CTRL = 132, FADT_X_DSDT = 140;
+    static final int XSDT_ENTRIES = 3;
+
+    private record Placed(long xsdt, long facs, long dsdt, long fadt, long madt, long mcfg) {}
+
+    /** Every table but the RSDP, placed and put by {@code placer}; the XSDT lists FADT, MADT and MCFG. */
+    private static Placed place(Placer placer, int cpus, long ram, int lastBus) {
+        if (lastBus < 0 || lastBus > 0xff) {
+            throw new IllegalArgumentException("last PCI bus " + lastBus + " is not in 0..255");
+        }
+        long xsdt = placer.reserve("XSDT", SdtBuilder.HEADER_SIZE + 8 * XSDT_ENTRIES, 16);
         long facs = placer.reserve("FACS", 64, 64);
         byte[] dsdtTable = dsdt(ram, lastBus);
         long dsdt = placer.reserve("DSDT", dsdtTable.length, 16);
@@ -54,17 +115,13 @@ public final class AcpiTables {
         byte[] mcfgTable = mcfg(lastBus);
         long mcfg = placer.reserve("MCFG", mcfgTable.length, 16);
 
-        placer.put(rsdp, rsdp(xsdt));
         placer.put(xsdt, new SdtBuilder("XSDT", 1).u64(fadt).u64(madt).u64(mcfg).build());
         placer.put(facs, facs());
         placer.put(dsdt, dsdtTable);
         placer.put(fadt, fadtTable);
         placer.put(madt, madtTable);
         placer.put(mcfg, mcfgTable);
-        if (placer.end() > Layout.BIOS_AREA_END) {
-            throw new IllegalStateException("ACPI tables overflow the BIOS area");
-        }
-        return new AcpiTables(base, placer.bytes(), placer.addresses);
+        return new Placed(xsdt, facs, dsdt, fadt, madt, mcfg);
     }
 
     public long base() {
