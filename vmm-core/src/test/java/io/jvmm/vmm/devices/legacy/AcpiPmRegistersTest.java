@@ -40,6 +40,14 @@ class AcpiPmRegistersTest {
     }
 
     @Test
+    void slpEnWithASleepStateTheMachineLacksDoesNothing() {
+        write16(AcpiTables.PM1_CNT_OFFSET, (1 << 10) | (1 << 13)); // S3, which the DSDT does not offer
+        assertThat(power).isEmpty();
+        write16(AcpiTables.PM1_CNT_OFFSET, (0 << 10) | (1 << 13)); // S5 as OVMF and QEMU's q35 write it
+        assertThat(power).containsExactly("off");
+    }
+
+    @Test
     void powerButtonRaisesSciOnlyWhenEnabledUntilCleared() {
         pm.pressPowerButton();
         assertThat(sci).isEmpty();

@@ -15,8 +15,12 @@ import java.util.Map;
  * PM1 control register to power off with and a fixed power button for system_powerdown.
  */
 public final class AcpiTables {
-    /** SLP_TYP value of \_S5: the guest writes it to PM1 control to power off, and the PM device looks for it. */
-    public static final int S5_SLP_TYP = 5;
+    /**
+     * SLP_TYP value of \_S5: the guest writes it to PM1 control to power off, and the PM device
+     * looks for it. 0, as QEMU's q35 has it: OVMF powers the machine off by writing 0 without
+     * reading the DSDT, and Linux writes what \_S5 says.
+     */
+    public static final int S5_SLP_TYP = 0;
     /** Offsets of the PM registers inside the ACPI PM I/O block (QEMU's ICH9 layout). */
     public static final int PM1_EVT_OFFSET = 0x00, PM1_CNT_OFFSET = 0x04, PM_TMR_OFFSET = 0x08, GPE0_OFFSET = 0x20;
     public static final int PM1_EVT_LEN = 4, PM1_CNT_LEN = 2, PM_TMR_LEN = 4, GPE0_LEN = 16;
