@@ -27,10 +27,16 @@ final class ConsoleRelay {
   private ConsoleRelay() {
   }
 
-  /** Opens the agent's console and copies between it and the WebSocket until either ends. */
+  /**
+   * Opens the agent's console and copies between it and the WebSocket until either ends. Called
+   * on the event loop as the upgrade completes: the socket is read no further until its handlers
+   * are set, so what a client sends before the agent's console is open waits instead of being
+   * dropped.
+   */
   static void start(Vertx vertx, ServerWebSocket ws, AgentConsoles agents, AgentConsoles.Target target,
       ConsoleRequest request) {
     String vm = request.namespace + "/" + request.name;
+    ws.pause();
     Thread thread = new Thread(() -> {
       ConsoleClient agent;
       try {
@@ -54,6 +60,7 @@ final class ConsoleRelay {
       });
       ws.binaryMessageHandler(keys::offer);
       ws.textMessageHandler(text -> keys.offer(Buffer.buffer(text)));
+      ws.resume();
       try {
         await(ws.writeTextMessage(json(ConsoleReply.attached(agent.isWriter()))));
         byte[] buffer = new byte[8192];
@@ -135,6 +142,8 @@ final class ConsoleRelay {
   /** Sends the one reply a refused or failed console gets, then closes. */
   private static void finish(ServerWebSocket ws, ConsoleReply reply, boolean unavailable) {
     reply.unavailable = unavailable ? Boolean.TRUE : null;
+    // Read again, though nothing read is used: the client's answer to the close must get through.
+    ws.resume();
     ws.writeTextMessage(json(reply)).onComplete(r -> ws.close((short) 1000, "refused"));
   }
 

@@ -134,6 +134,11 @@ class ConsoleClusterTest {
         assertThat(certificate.stdout()).startsWith("boot messages\nlogin: # after the drop\n");
         assertThat(readFromGuest(guest, 8)).isEqualTo("echo hi\n");
 
+        // A client that types as soon as the WebSocket is open, before the reply: nothing is lost.
+        await().atMost(Duration.ofSeconds(30)).until(() -> hub.viewerCount() == 0); // the writer left
+        typeAtOnce(ns, "shell", "early\n");
+        assertThat(readFromGuest(guest, 6)).isEqualTo("early\n");
+
         // kubectl proxy holds the credentials; the plugin's kubeconfig has none.
         Process proxy = new ProcessBuilder(ns.controlPlane().binaries().kubectl().toString(),
             "--kubeconfig=" + ns.kubeconfig(), "proxy", "--port=0").redirectErrorStream(true).start();
@@ -176,6 +181,28 @@ class ConsoleClusterTest {
             .isEqualTo("Error from server (NotFound): virtualmachines.jvmm.io \"absent\" not found");
       }
     }
+  }
+
+  /** Opens the console's WebSocket as the admin and sends {@code keys} from onOpen, then closes it. */
+  private static void typeAtOnce(ClusterNamespace ns, String vm, String keys) throws Exception {
+    String base = ns.client().getMasterUrl().toString().replaceAll("/+$", "");
+    java.util.concurrent.CompletableFuture<String> reply = new java.util.concurrent.CompletableFuture<>();
+    io.fabric8.kubernetes.client.http.WebSocket socket = ns.client().getHttpClient().newWebSocketBuilder()
+        .uri(java.net.URI.create(base + ConsoleSubresources.path(ns.name(), vm, false)))
+        .buildAsync(new io.fabric8.kubernetes.client.http.WebSocket.Listener() {
+          @Override
+          public void onOpen(io.fabric8.kubernetes.client.http.WebSocket webSocket) {
+            webSocket.send(ByteBuffer.wrap(utf8bytes(keys)));
+            webSocket.request();
+          }
+
+          @Override
+          public void onMessage(io.fabric8.kubernetes.client.http.WebSocket webSocket, String text) {
+            reply.complete(text);
+          }
+        }).get(60, TimeUnit.SECONDS);
+    assertThat(reply.get(60, TimeUnit.SECONDS)).contains("\"ok\":true").contains("\"writer\":true");
+    socket.sendClose(1000, "done");
   }
 
   private static void bind(ClusterNamespace ns, String account, String clusterRole) {
