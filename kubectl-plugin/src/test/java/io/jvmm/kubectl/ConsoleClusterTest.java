@@ -220,12 +220,22 @@ class ConsoleClusterTest {
     return new ProcessBuilder(command).start();
   }
 
+  /** What reaches the guest's side of the console: {@code bytes} of it, or what came within a minute. */
   private static String readFromGuest(SocketChannel guest, int bytes) throws Exception {
     ByteBuffer typed = ByteBuffer.allocate(bytes);
-    while (typed.hasRemaining()) {
-      if (guest.read(typed) < 0) {
-        break;
+    java.util.concurrent.CompletableFuture<Void> read = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try {
+        while (typed.hasRemaining() && guest.read(typed) >= 0) {
+          // until the bytes are there or the console closes
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
       }
+    });
+    try {
+      read.get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      return new String(typed.array(), 0, typed.position(), StandardCharsets.UTF_8) + " (nothing more within a minute)";
     }
     return new String(typed.array(), 0, typed.position(), StandardCharsets.UTF_8);
   }
