@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds the outer QEMU of bin/jvmm-sandbox and prints its path: Debian's own source package of
 # the qemu-system-x86 installed here, with the patches beside this script, x86_64 only. Debian's
-# binary aborts under nested firmware (see the patches); Linux guests never reach those paths.
-# Cached under ${JVMM_CACHE:-~/.cache/jvmm}/sandbox-qemu/VERSION-PATCHES; a second run only prints.
+# binary can abort under nested firmware (the patches say how); Linux guests never reach there.
+# Cached under ${JVMM_CACHE:-~/.cache/jvmm}/sandbox-qemu/VERSION-RECIPE; a second run only prints.
 # With --built it only prints the path of a build already made, or fails.
+# The source comes over HTTP from deb.debian.org and its .dsc signature is not checked (that
+# needs debian-keyring); it builds a test harness that runs as root, so mind where it comes from.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${JVMM_CACHE:-$HOME/.cache/jvmm}
@@ -48,7 +50,7 @@ fetch() { # fetch FILE: from Debian's archive, or its security archive where poi
 log "building Debian's QEMU $version with $(ls "$here"/patches | wc -l) patches (x86_64 only; about 6 minutes on 2 cores)"
 fetch "$dsc"
 for f in $(sed -n '/^Files:/,/^[^ ]/{/^ /p}' "$work/$dsc" | awk '{print $3}'); do fetch "$f"; done
-# The .dsc's own checksums guard the download; the archive's signature chain is apt's business.
+# The .dsc's checksums guard the tarballs against a broken download, not against a forged .dsc.
 (cd "$work" && dpkg-source --no-check -x "$dsc" src >/dev/null)
 for p in "$here"/patches/*.patch; do patch -d "$work/src" -p1 --quiet < "$p"; done
 mkdir "$work/src/build"
