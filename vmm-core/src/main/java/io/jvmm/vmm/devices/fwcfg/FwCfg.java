@@ -62,14 +62,21 @@ public final class FwCfg implements BusDevice {
 
     /** A named file, such as etc/e820, listed in the directory; the same name again replaces it. */
     public synchronized FwCfg file(String name, byte[] contents) {
-        byte[] encoded = name.getBytes(StandardCharsets.US_ASCII);
-        if (name.isEmpty() || encoded.length >= FILE_NAME_SIZE) {
-            throw new IllegalArgumentException("a fw_cfg file name has 1 to " + (FILE_NAME_SIZE - 1) + " characters: '" + name + "'");
-        }
+        fileName(name);
         int selector = files.computeIfAbsent(name, n -> FILE_FIRST + files.size());
         items.put(selector, contents.clone());
         items.put(FILE_DIR, directory());
         return this;
+    }
+
+    /** A file's name as fw_cfg's directory and the table loader hold it: NUL-padded to 56 bytes. */
+    static byte[] fileName(String name) {
+        byte[] encoded = name.getBytes(StandardCharsets.US_ASCII);
+        if (encoded.length == 0 || encoded.length >= FILE_NAME_SIZE) {
+            throw new IllegalArgumentException("a fw_cfg file name has 1 to " + (FILE_NAME_SIZE - 1) + " characters: '"
+                + name + "'");
+        }
+        return java.util.Arrays.copyOf(encoded, FILE_NAME_SIZE);
     }
 
     /** The directory: a big-endian count, then size, selector, reserved and name of each file. */
@@ -78,10 +85,7 @@ public final class FwCfg implements BusDevice {
         dir.putInt(files.size());
         for (Map.Entry<String, Integer> f : files.entrySet()) {
             dir.putInt(items.get(f.getValue()).length).putShort((short) (int) f.getValue()).putShort((short) 0);
-            byte[] name = new byte[FILE_NAME_SIZE];
-            byte[] encoded = f.getKey().getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(encoded, 0, name, 0, encoded.length);
-            dir.put(name);
+            dir.put(fileName(f.getKey()));
         }
         return dir.array();
     }

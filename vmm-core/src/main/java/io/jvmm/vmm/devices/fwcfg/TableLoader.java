@@ -3,7 +3,6 @@ package io.jvmm.vmm.devices.fwcfg;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The script of fw_cfg's "etc/table-loader" file (QEMU's hw/acpi/bios-linker-loader.c format),
@@ -32,7 +31,7 @@ public final class TableLoader {
     /** Places file {@code file}'s contents at an address aligned to {@code align} in {@code zone}. */
     public TableLoader allocate(String file, int align, Zone zone) {
         ByteBuffer e = entry(ALLOCATE);
-        e.put(name(file)).putInt(align).put((byte) zone.code);
+        e.put(FwCfg.fileName(file)).putInt(align).put((byte) zone.code);
         return add(e);
     }
 
@@ -45,7 +44,7 @@ public final class TableLoader {
             throw new IllegalArgumentException("a pointer is 1, 2, 4 or 8 bytes, not " + size);
         }
         ByteBuffer e = entry(ADD_POINTER);
-        e.put(name(destination)).put(name(source)).putInt(offset).put((byte) size);
+        e.put(FwCfg.fileName(destination)).put(FwCfg.fileName(source)).putInt(offset).put((byte) size);
         return add(e);
     }
 
@@ -55,7 +54,7 @@ public final class TableLoader {
      */
     public TableLoader addChecksum(String file, int offset, int start, int length) {
         ByteBuffer e = entry(ADD_CHECKSUM);
-        e.put(name(file)).putInt(offset).putInt(start).putInt(length);
+        e.put(FwCfg.fileName(file)).putInt(offset).putInt(start).putInt(length);
         return add(e);
     }
 
@@ -70,14 +69,5 @@ public final class TableLoader {
     private TableLoader add(ByteBuffer entry) {
         script.writeBytes(entry.array());
         return this;
-    }
-
-    private static byte[] name(String file) {
-        byte[] encoded = file.getBytes(StandardCharsets.US_ASCII);
-        if (encoded.length == 0 || encoded.length >= FwCfg.FILE_NAME_SIZE) {
-            throw new IllegalArgumentException("a fw_cfg file name has 1 to " + (FwCfg.FILE_NAME_SIZE - 1)
-                + " characters: '" + file + "'");
-        }
-        return java.util.Arrays.copyOf(encoded, FwCfg.FILE_NAME_SIZE);
     }
 }
